@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+// loraf: parameter-efficient fine-tuning of transformer models in Swift, driven from Lua.
+//
+// One target per concern (see docs/architecture.md):
+//   CLua / CLuaBridge      Lua 5.4 (Debian's liblua5.4-dev) and the C trampolines Swift cannot express
+//   CKernelSupport         CPU feature detection for the run-time kernel choice
+//   LorafKernels           SGEMM, thread pool and fused SIMD kernels (+ per-ISA microkernel modules)
+//   LorafTensor            Float32 tensors, ops and reverse-mode autodiff
+//   LorafFormats           safetensors reader/writer
+//   LorafTokenizers        BERT WordPiece tokenizer (tokenizer.json / vocab.txt)
+//   LorafModels            the named layer graph, layers, BERT
+//   LorafStrategies        adaptation strategies (LoRA, BitFit, bottleneck adapters) and PEFT files
+//   LorafTraining          datasets, optimisers, schedules, the training loop, checkpoints
+//   LorafLua               the Swift <-> Lua bridge and the `loraf` Lua module
+//   loraf                  the command-line tool
+import PackageDescription
+
+/// Targets compiled for a wider vector ISA than the x86-64 baseline. The kernels pick one at
+/// run time (CPU feature check), so the binary still runs on any x86-64 CPU. The manifest is
+/// compiled for the host, so on arm64 these modules are simply absent (NEON is the baseline).
+var isaTargets: [Target] = []
+var isaDependencies: [Target.Dependency] = []
+#if arch(x86_64)
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+isaTargets = [
+    .target(name: "LorafKernelsAVX2", swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]),
+    .target(name: "LorafKernelsAVX512", swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mfma"])]),
+]
+isaDependencies = ["LorafKernelsAVX2", "LorafKernelsAVX512"]
+#else
+let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+#endif
+
+let package = Package(
+    name: "loraf",
+    products: [
+        .executable(name: "loraf", targets: ["loraf"]),
+        .library(name: "Loraf", targets: ["LorafTensor", "LorafFormats", "LorafTokenizers", "LorafModels",
+                                         "LorafStrategies", "LorafTraining", "LorafLua"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: isaTargets + [
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .target(name: "CLuaBridge", dependencies: ["CLua"]),
+        .target(name: "CKernelSupport"),
+        .target(name: "LorafKernels", dependencies: ["CKernelSupport"] + isaDependencies, swiftSettings: kernelFlags),
+        .target(name: "LorafTensor", dependencies: ["LorafKernels"]),
+        .target(name: "LorafFormats"),
+        .target(name: "LorafTokenizers"),
+        .target(name: "LorafModels", dependencies: ["LorafTensor", "LorafFormats", "LorafTokenizers"]),
+        .target(name: "LorafStrategies", dependencies: ["LorafModels"]),
+        .target(name: "LorafTraining", dependencies: ["LorafStrategies"]),
+        .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining"]),
+        .executableTarget(name: "loraf", dependencies: [
+            "LorafLua", "CEditLine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "LorafKernelsTests", dependencies: ["LorafKernels"]),
+        .testTarget(name: "LorafTensorTests", dependencies: ["LorafTensor"]),
+        .testTarget(name: "LorafFormatsTests", dependencies: ["LorafFormats"]),
+        .testTarget(name: "LorafTokenizersTests", dependencies: ["LorafTokenizers"]),
+        .testTarget(name: "LorafModelsTests", dependencies: ["LorafModels"]),
+        .testTarget(name: "LorafStrategiesTests", dependencies: ["LorafStrategies"]),
+        .testTarget(name: "LorafTrainingTests", dependencies: ["LorafTraining"]),
+        .testTarget(name: "LorafLuaTests", dependencies: ["LorafLua"]),
+        .testTarget(name: "LorafCLITests", dependencies: ["loraf"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,14 @@
+#ifndef LORAF_CKERNELSUPPORT_H
+#define LORAF_CKERNELSUPPORT_H
+
+/// Vector instruction sets the kernels can use, as detected on the running CPU (and enabled by the OS).
+typedef enum {
+    LORAF_ISA_BASELINE = 0, ///< the architecture's baseline (SSE2 on x86-64, NEON on arm64)
+    LORAF_ISA_AVX2 = 1,     ///< AVX2 + FMA3 (ymm registers)
+    LORAF_ISA_AVX512 = 2    ///< AVX-512F + VL (zmm registers)
+} loraf_isa;
+
+/// The widest instruction set that both the CPU and the operating system support.
+loraf_isa loraf_detect_isa(void);
+
+#endif

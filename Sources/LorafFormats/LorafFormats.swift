@@ -1,0 +1,1 @@
+// LorafFormats: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// LorafKernels: see docs/architecture.md.

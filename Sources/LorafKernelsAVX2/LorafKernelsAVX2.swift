@@ -1,0 +1,1 @@
+// LorafKernelsAVX2: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// LorafKernelsAVX512: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// LorafLua: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// LorafModels: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// LorafStrategies: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// LorafTensor: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// LorafTokenizers: see docs/architecture.md.

@@ -1,0 +1,1 @@
+// LorafTraining: see docs/architecture.md.
