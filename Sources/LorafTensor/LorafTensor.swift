@@ -1,1 +1,0 @@
-// LorafTensor: see docs/architecture.md.

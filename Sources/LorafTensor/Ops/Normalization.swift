@@ -1,0 +1,39 @@
+import LorafKernels
+
+/// Normalisation layers' math over the last axis.
+extension Tensor {
+    /// Layer normalisation (Ba et al. 2016; torch.nn.functional.layer_norm over the last axis):
+    /// y = (x − μ) / √(σ² + eps) · γ + β, with the biased variance σ². γ and β are [features].
+    /// Gradients for x, γ and β from the fused kernel; γ/β gradients are skipped when they are frozen.
+    public func layerNorm(gamma: Tensor, beta: Tensor, eps: Float) throws -> Tensor {
+        let cols = shape.last ?? 0
+        guard gamma.shape == [cols], beta.shape == [cols] else {
+            throw TensorError.shapeMismatch(op: "layer_norm", lhs: shape, rhs: gamma.shape == [cols] ? beta.shape : gamma.shape,
+                                            detail: "gamma and beta must be [\(cols)]")
+        }
+        let rows = count / Swift.max(cols, 1)
+        let x = contiguousData(), g = gamma.contiguousData(), b = beta.contiguousData()
+        let out = Tensor(uninitialized: shape)
+        let mean = Tensor(uninitialized: [rows]), rstd = Tensor(uninitialized: [rows])
+        Kernels.layerNormForward(x: x.data, gamma: g.data, beta: b.data, y: out.data, mean: mean.data, rstd: rstd.data,
+                                 rows: rows, cols: cols, eps: eps)
+        return Tensor.record(out, name: "layer_norm", inputs: [self, gamma, beta]) { dy, needs in
+            let dx = Tensor(uninitialized: x.shape)
+            let dgamma = needs[1] ? Tensor(zeros: [cols]) : nil, dbeta = needs[2] ? Tensor(zeros: [cols]) : nil
+            Kernels.layerNormBackward(dy: dy.contiguousData().data, x: x.data, mean: mean.data, rstd: rstd.data, gamma: g.data,
+                                      dx: dx.data, dgamma: dgamma?.data, dbeta: dbeta?.data, rows: rows, cols: cols)
+            return [needs[0] ? dx : nil, dgamma, dbeta]
+        }
+    }
+
+    /// RMS normalisation (Zhang & Sennrich 2019; Llama's RMSNorm): y = x / √(mean(x²) + eps) · w, over the last
+    /// axis. Composed from differentiable primitives, so it needs no hand-written gradient.
+    public func rmsNorm(weight: Tensor, eps: Float) throws -> Tensor {
+        let cols = shape.last ?? 0
+        guard weight.shape == [cols] else {
+            throw TensorError.shapeMismatch(op: "rms_norm", lhs: shape, rhs: weight.shape, detail: "weight must be [\(cols)]")
+        }
+        let meanSquare = try (self * self).mean(axes: [-1], keepDims: true)
+        return try self / (meanSquare + eps).sqrt() * weight
+    }
+}
