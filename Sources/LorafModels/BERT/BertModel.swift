@@ -1,0 +1,104 @@
+import LorafTensor
+
+/// The BERT encoder (transformers' BertModel): children `embeddings`, `encoder` (with `layer.0` ...
+/// `layer.{N-1}`) and `pooler` (dense + tanh over the first token). Built from a `BertConfig`; weights come from
+/// `ModelLoader`.
+public final class BertModel: Module, TransformerModel {
+    public let config: BertConfig
+
+    public init(_ config: BertConfig, addPooler: Bool = true, seed: UInt64 = 0) throws {
+        try config.validate(source: "config")
+        self.config = config
+        var rng = RandomGenerator(seed: seed, stream: 2)
+        super.init()
+        register(child: "embeddings", BertEmbeddings(config, rng: &rng))
+        let layers = try (0..<config.numHiddenLayers).map { _ in try BertLayer(config, rng: &rng) }
+        let encoder = Module()
+        encoder.register(child: "layer", ModuleList(layers))
+        register(child: "encoder", encoder)
+        if addPooler {
+            let pooler = Module()
+            pooler.register(child: "dense", Linear(inFeatures: config.hiddenSize, outFeatures: config.hiddenSize,
+                                                   initialization: .normal(std: config.initializerRange), rng: &rng))
+            register(child: "pooler", pooler)
+        }
+    }
+
+    public override var kind: String { "BertModel" }
+    public var headModulePaths: [String] { [] }
+    public var bodyPrefix: String { "" }
+    public var modelType: String { config.modelType }
+
+    /// The additive attention mask [B, 1, 1, S]: 0 where attention_mask is 1, the most negative Float32 where it is
+    /// 0 (transformers uses torch.finfo(dtype).min), so padded keys get zero weight.
+    public static func additiveMask(_ mask: IntTensor) throws -> Tensor {
+        let b = mask.shape[0], s = mask.shape[1]
+        return try Tensor(shape: [b, 1, 1, s], scalars: mask.scalars.map { $0 == 0 ? -Float.greatestFiniteMagnitude : 0 })
+    }
+
+    public func forward(_ input: EncoderInput, _ context: ForwardContext) throws -> EncoderOutput {
+        guard let embeddings = childIfPresent("embeddings") as? BertEmbeddings,
+              let layers = module(at: "encoder.layer") as? ModuleList else {
+            throw ModelError.invalid("BertModel lacks embeddings or encoder.layer")
+        }
+        let previousAdapters = context.rowAdapters
+        context.rowAdapters = input.adapterNames
+        defer { context.rowAdapters = previousAdapters }
+        let mask = try BertModel.additiveMask(input.attentionMask)
+        var hidden = try embeddings.forward(inputIds: input.inputIds, tokenTypeIds: input.tokenTypeIds, context)
+        for case let layer as BertLayer in layers.items {
+            hidden = try layer.forward(hidden, mask: mask, context)
+        }
+        var pooled: Tensor?
+        if let pooler = childIfPresent("pooler") {
+            let first = try hidden.slice(axis: 1, 0..<1).reshaped([input.batchSize, config.hiddenSize])
+            pooled = try pooler.child("dense").forward(first, context).tanh()
+        }
+        return EncoderOutput(lastHiddenState: hidden, poolerOutput: pooled, logits: nil)
+    }
+}
+
+/// BERT with a classification head, as transformers' BertForSequenceClassification: children `bert`
+/// (BertModel with pooler), `dropout` (hidden_dropout_prob) and `classifier` (Linear H → num_labels, weight
+/// N(0, initializer_range), bias 0). logits = classifier(dropout(pooler_output)).
+public final class BertForSequenceClassification: Module, TransformerModel {
+    public let config: BertConfig
+    public let numLabels: Int
+
+    public init(_ config: BertConfig, numLabels: Int, seed: UInt64 = 0) throws {
+        guard numLabels >= 1 else { throw ModelError.invalid("num_labels must be at least 1, got \(numLabels)") }
+        self.config = config
+        self.numLabels = numLabels
+        var rng = RandomGenerator(seed: seed, stream: 3)
+        super.init()
+        register(child: "bert", try BertModel(config, addPooler: true, seed: seed))
+        register(child: "dropout", Dropout(p: config.hiddenDropoutProb))
+        register(child: "classifier", Linear(inFeatures: config.hiddenSize, outFeatures: numLabels,
+                                             initialization: .normal(std: config.initializerRange), rng: &rng))
+    }
+
+    public override var kind: String { "BertForSequenceClassification" }
+    public var headModulePaths: [String] { ["classifier"] }
+    public var bodyPrefix: String { "bert" }
+    public var modelType: String { config.modelType }
+
+    public func forward(_ input: EncoderInput, _ context: ForwardContext) throws -> EncoderOutput {
+        guard let bert = childIfPresent("bert") as? BertModel else { throw ModelError.invalid("classification model lacks 'bert'") }
+        var output = try bert.forward(input, context)
+        guard let pooled = output.poolerOutput else { throw ModelError.invalid("classification needs the pooler") }
+        let previousAdapters = context.rowAdapters
+        context.rowAdapters = input.adapterNames
+        defer { context.rowAdapters = previousAdapters }
+        output.logits = try child("classifier").forward(child("dropout").forward(pooled, context), context)
+        return output
+    }
+}
+
+/// Sentence embeddings as sentence-transformers' mean pooling: the average of `lastHiddenState` [B, S, H] over
+/// positions where `attentionMask` [B, S] is 1 → [B, H]. Differentiable.
+public func meanPooled(_ lastHiddenState: Tensor, attentionMask: IntTensor) throws -> Tensor {
+    let b = attentionMask.shape[0], s = attentionMask.shape[1]
+    let weights = try Tensor(shape: [b, s, 1], scalars: attentionMask.scalars.map { Float($0) })
+    let counts = try Tensor(shape: [b, 1], scalars: (0..<b).map { i in Swift.max(1, Float(attentionMask.row(i).reduce(0, +))) })
+    return try (lastHiddenState * weights).sum(axes: [1]) / counts
+}

@@ -1,0 +1,52 @@
+import LorafTensor
+
+/// Fully connected layer, as torch.nn.Linear: y = x · Wᵀ + b.
+///
+/// Parameters: `weight` [out, in], `bias` [out] (optional). Input [..., in] → output [..., out].
+/// Strategies wrap a Linear (LoRA) or read its weight (merge); the layer itself knows nothing of them.
+public final class Linear: UnaryModule {
+    public let inFeatures: Int
+    public let outFeatures: Int
+
+    /// How a new layer's weight is drawn.
+    public enum Initialization {
+        /// Normal(0, std), bias zero: BERT's `_init_weights` with initializer_range (0.02).
+        case normal(std: Float)
+        /// torch.nn.Linear's default: kaiming_uniform(a=√5) ⇒ U(−1/√in, 1/√in) for the weight and the bias.
+        case kaimingUniform
+        /// All zeros.
+        case zeros
+    }
+
+    public init(inFeatures: Int, outFeatures: Int, bias: Bool = true, initialization: Initialization = .kaimingUniform,
+                rng: inout RandomGenerator) {
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        super.init()
+        let weight = Tensor(zeros: [outFeatures, inFeatures])
+        let b = Tensor(zeros: [outFeatures])
+        let bound = 1 / Float(Swift.max(inFeatures, 1)).squareRoot()
+        switch initialization {
+        case let .normal(std):
+            for i in 0..<weight.count { weight.data[i] = rng.nextNormal() * std }
+        case .kaimingUniform:
+            for i in 0..<weight.count { weight.data[i] = (rng.nextUniform() * 2 - 1) * bound }
+            for i in 0..<b.count { b.data[i] = (rng.nextUniform() * 2 - 1) * bound }
+        case .zeros:
+            break
+        }
+        register(parameter: "weight", weight)
+        if bias { register(parameter: "bias", b) }
+    }
+
+    /// The weight [out, in].
+    public var weight: Tensor { parameterIfPresent("weight")! } // registered in init, never removed
+    /// The bias [out], if the layer has one.
+    public var bias: Tensor? { parameterIfPresent("bias") }
+
+    public override var summaryLine: String { "in=\(inFeatures), out=\(outFeatures)" }
+
+    public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
+        try x.linear(weight: weight, bias: bias)
+    }
+}

@@ -1,1 +1,0 @@
-// LorafModels: see docs/architecture.md.
