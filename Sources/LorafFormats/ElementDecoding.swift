@@ -1,0 +1,42 @@
+/// Reading little-endian elements from possibly unaligned bytes, and widening the
+/// 16-bit float formats to Float32.
+enum ElementDecoding {
+    /// The elements of `raw` as `T`, each read unaligned and converted from little-endian.
+    static func integers<T: FixedWidthInteger>(_ raw: UnsafeRawBufferPointer, as type: T.Type) -> [T] {
+        let count = raw.count / MemoryLayout<T>.size
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count {
+                buffer[index] = T(littleEndian: raw.loadUnaligned(fromByteOffset: index * MemoryLayout<T>.size, as: T.self))
+            }
+            initialized = count
+        }
+    }
+
+    /// IEEE 754 binary16 → binary32, exact (every half value is a float value).
+    /// Subnormal halves are normalised; infinities and NaNs keep sign and payload bits.
+    static func floatFromHalf(_ bits: UInt16) -> Float {
+        let sign = UInt32(bits & 0x8000) << 16
+        let exponent = UInt32(bits >> 10) & 0x1F
+        var mantissa = UInt32(bits & 0x03FF)
+        switch exponent {
+        case 0x1F:
+            return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13))
+        case 0:
+            guard mantissa != 0 else { return Float(bitPattern: sign) }
+            // value = mantissa × 2^-24; shift the leading 1 up to bit 10.
+            var floatExponent: UInt32 = 127 - 14
+            while mantissa & 0x0400 == 0 {
+                mantissa <<= 1
+                floatExponent -= 1
+            }
+            return Float(bitPattern: sign | (floatExponent << 23) | ((mantissa & 0x03FF) << 13))
+        default:
+            return Float(bitPattern: sign | ((exponent + 127 - 15) << 23) | (mantissa << 13))
+        }
+    }
+
+    /// bfloat16 → binary32, exact: bfloat16 is the upper half of a binary32.
+    static func floatFromBFloat16(_ bits: UInt16) -> Float {
+        Float(bitPattern: UInt32(bits) << 16)
+    }
+}

@@ -1,1 +1,0 @@
-// LorafFormats: see docs/architecture.md.

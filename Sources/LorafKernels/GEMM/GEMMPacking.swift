@@ -1,0 +1,42 @@
+/// Packing of SGEMM operands into the panel layout the micro-kernels read.
+enum GEMMPacking {
+    /// Packs a `depth`×`lanes` slice of a strided matrix into ⌈lanes/width⌉ panels, each [depth][width]
+    /// (depth-major, `width` consecutive lanes per step), zero-filling the lanes past `lanes` in the last panel.
+    ///
+    /// Element (p, l) of the slice is `source[p·depthStride + l·laneStride]`. A panel of op(A) rows uses
+    /// lanes = rows of C; a panel of op(B) columns uses lanes = columns of C; the transpose flags only change
+    /// the two strides. `destination` must hold ⌈lanes/width⌉·width·depth floats.
+    static func packPanels(_ source: UnsafePointer<Float>, depthStride: Int, laneStride: Int,
+                           depth: Int, lanes: Int, width: Int, into destination: UnsafeMutablePointer<Float>) {
+        var panelStart = 0
+        var panel = destination
+        while panelStart < lanes {
+            let live = min(width, lanes - panelStart)
+            let origin = source + panelStart * laneStride
+            if laneStride == 1 {
+                // Lanes are contiguous in memory: one short copy per depth step.
+                for p in 0..<depth {
+                    let from = origin + p * depthStride
+                    let to = panel + p * width
+                    to.update(from: from, count: live)
+                    if live < width { (to + live).update(repeating: 0, count: width - live) }
+                }
+            } else {
+                // Depth is contiguous: read each lane's run, write it with stride `width`.
+                for l in 0..<live {
+                    let from = origin + l * laneStride
+                    var to = panel + l
+                    for p in 0..<depth {
+                        to.pointee = from[p * depthStride]
+                        to += width
+                    }
+                }
+                if live < width {
+                    for p in 0..<depth { (panel + p * width + live).update(repeating: 0, count: width - live) }
+                }
+            }
+            panelStart += width
+            panel += width * depth
+        }
+    }
+}

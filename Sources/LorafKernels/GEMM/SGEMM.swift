@@ -1,0 +1,110 @@
+/// The compute kernels. Matrices are row-major Float32 behind raw pointers; leading dimensions
+/// (`lda`, `ldb`, `ldc`) count floats between consecutive rows as stored.
+public enum Kernels {}
+
+extension Kernels {
+    /// C[m×n] = alpha · op(A) · op(B) + beta · C (BLAS SGEMM semantics, row-major).
+    ///
+    /// op(A) is [m×k]: A is stored [m×k] (lda ≥ k) or, when `transA`, stored [k×m] (lda ≥ m).
+    /// op(B) is [k×n]: B is stored [k×n] (ldb ≥ n) or, when `transB`, stored [n×k] (ldb ≥ k).
+    /// C is [m×n] with ldc ≥ n. `beta == 0` means C is not read (it may hold NaN). Sizes ≤ 0 mean an
+    /// empty matrix: nothing happens when m or n ≤ 0, and C = beta · C when k ≤ 0.
+    ///
+    /// Goto/BLIS blocking: op(B) is packed once per call (in parallel) into nr-column panels, then row
+    /// blocks of C are spread over `Parallel.threadCount` threads, each packing its mr-row panels of op(A)
+    /// per kc-deep block and running the `CPU.isa` micro-kernel (see docs/kernels.md).
+    public static func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0, alpha != 0 else {
+            scale(c, rows: m, cols: n, ldc: ldc, by: beta)
+            return
+        }
+        let kernel = GEMMKernel.current
+        let (mr, nr, kc, mc) = (kernel.mr, kernel.nr, kernel.kc, kernel.mc)
+        // op(A)(i, p) and op(B)(p, j) as (depth stride, lane stride) pairs for packPanels.
+        let aStrides = transA ? (depth: lda, lane: 1) : (depth: 1, lane: lda)
+        let bStrides = transB ? (depth: 1, lane: ldb) : (depth: ldb, lane: 1)
+        let parallel = m * n * k >= 1 << 18
+        // Column block: as wide as keeps packed op(B) (k × nc floats) at most 16 MiB.
+        let nc = min(n, max(nr, (1 << 22) / k / nr * nr))
+        let packedBBuffer = KernelThreadState.current.packedB
+
+        var jc = 0
+        while jc < n {
+            let ncb = min(nc, n - jc)
+            let paddedCols = (ncb + nr - 1) / nr * nr
+            let packedB = packedBBuffer.floats(paddedCols * k)
+            let depthBlocks = (k + kc - 1) / kc
+            // Pack op(B)[0..<k, jc..<jc+ncb]: block pc occupies paddedCols·kcb floats from pc·paddedCols.
+            let panels = paddedCols / nr
+            run(chunks: depthBlocks * panels, parallel: parallel) { index in
+                let pc = index / panels * kc, panel = index % panels
+                let kcb = min(kc, k - pc)
+                let col = jc + panel * nr
+                GEMMPacking.packPanels(b + pc * bStrides.depth + col * bStrides.lane,
+                                       depthStride: bStrides.depth, laneStride: bStrides.lane, depth: kcb,
+                                       lanes: min(nr, n - col), width: nr,
+                                       into: packedB + pc * paddedCols + panel * nr * kcb)
+            }
+            // Row blocks of C, split further by columns when there are too few rows to share.
+            let rowBlocks = (m + mc - 1) / mc
+            let wantedChunks = parallel ? 4 * Parallel.threadCount : 1
+            let columnSplits = min(panels, max(1, wantedChunks / rowBlocks))
+            let panelsPerSplit = (panels + columnSplits - 1) / columnSplits
+            run(chunks: rowBlocks * columnSplits, parallel: parallel) { index in
+                let i0 = index / columnSplits * mc
+                let firstCol = index % columnSplits * panelsPerSplit * nr
+                guard firstCol < ncb else { return }
+                let mcb = min(mc, m - i0), cols = min(panelsPerSplit * nr, ncb - firstCol)
+                let packedA = KernelThreadState.current.packedA.floats((mcb + mr - 1) / mr * mr * kc)
+                var pc = 0
+                while pc < k {
+                    let kcb = min(kc, k - pc)
+                    GEMMPacking.packPanels(a + i0 * aStrides.lane + pc * aStrides.depth,
+                                           depthStride: aStrides.depth, laneStride: aStrides.lane, depth: kcb,
+                                           lanes: mcb, width: mr, into: packedA)
+                    kernel.macroKernel(mcb, cols, kcb, packedA, packedB + pc * paddedCols + firstCol * kcb,
+                                       c + i0 * ldc + jc + firstCol, ldc, alpha, pc == 0 ? beta : 1)
+                    pc += kc
+                }
+            }
+            jc += nc
+        }
+    }
+
+    /// `batch` independent sgemms with the same shapes: matrix i of A, B and C starts at
+    /// a + i·strideA, b + i·strideB, c + i·strideC (strides in floats). Parameters otherwise as `sgemm`.
+    /// The batch is spread over `Parallel.threadCount` threads, each product running single-threaded.
+    public static func sgemmBatched(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                                    a: UnsafePointer<Float>, lda: Int, strideA: Int,
+                                    b: UnsafePointer<Float>, ldb: Int, strideB: Int,
+                                    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, strideC: Int, batch: Int) {
+        guard batch > 0 else { return }
+        if batch == 1 {
+            sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                  beta: beta, c: c, ldc: ldc)
+            return
+        }
+        run(chunks: batch, parallel: m * n * max(k, 1) * batch >= 1 << 18) { i in
+            sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                  a: a + i * strideA, lda: lda, b: b + i * strideB, ldb: ldb,
+                  beta: beta, c: c + i * strideC, ldc: ldc)
+        }
+    }
+
+    /// C = beta · C over m×n (C not read when beta == 0).
+    private static func scale(_ c: UnsafeMutablePointer<Float>, rows: Int, cols: Int, ldc: Int, by beta: Float) {
+        guard beta != 1 else { return }
+        for i in 0..<rows {
+            let row = c + i * ldc
+            if beta == 0 { row.update(repeating: 0, count: cols) } else { for j in 0..<cols { row[j] *= beta } }
+        }
+    }
+
+    /// `Parallel.forEach` when `parallel`, else a plain loop (small problems are not worth waking threads).
+    static func run(chunks: Int, parallel: Bool, body: (Int) -> Void) {
+        if parallel { Parallel.forEach(chunks: chunks, body: body) } else { for i in 0..<chunks { body(i) } }
+    }
+}

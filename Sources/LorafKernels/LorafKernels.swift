@@ -1,1 +1,0 @@
-// LorafKernels: see docs/architecture.md.

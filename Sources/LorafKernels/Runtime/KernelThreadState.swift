@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Per-thread state of the kernels: the reusable SGEMM pack buffers and whether the thread is
+/// already running inside a `Parallel.forEach` (nested calls then run serially).
+final class KernelThreadState {
+    /// Packed A block (mc×kc), owned by the thread that runs the tile loop.
+    let packedA = AlignedBuffer()
+    /// Packed B (k×nc) shared by all chunks of one SGEMM call, owned by the calling thread.
+    let packedB = AlignedBuffer()
+    var insideParallelRegion = false
+
+    /// The calling thread's state, created on first use and freed when the thread exits.
+    static var current: KernelThreadState {
+        if let raw = pthread_getspecific(key) {
+            return Unmanaged<KernelThreadState>.fromOpaque(raw).takeUnretainedValue()
+        }
+        let state = KernelThreadState()
+        pthread_setspecific(key, Unmanaged.passRetained(state).toOpaque())
+        return state
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        let status = pthread_key_create(&key) { raw in
+            guard let raw else { return }
+            Unmanaged<KernelThreadState>.fromOpaque(raw).release()
+        }
+        if status != 0 { fatalError("loraf: pthread_key_create failed (\(status)): out of thread-local keys") }
+        return key
+    }()
+}
+
+/// A growable 64-byte-aligned Float buffer; grows on demand and keeps its capacity.
+final class AlignedBuffer {
+    private(set) var pointer: UnsafeMutablePointer<Float>?
+    private var capacity = 0
+
+    /// A buffer of at least `count` floats (contents unspecified).
+    func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if let pointer, capacity >= count { return pointer }
+        pointer?.deallocate()
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 16) * MemoryLayout<Float>.stride, alignment: 64)
+        let typed = raw.bindMemory(to: Float.self, capacity: max(count, 16))
+        pointer = typed
+        capacity = max(count, 16)
+        return typed
+    }
+
+    deinit { pointer?.deallocate() }
+}

@@ -1,1 +1,0 @@
-// LorafKernelsAVX2: see docs/architecture.md.

@@ -1,0 +1,1 @@
+../LorafKernelsAVX2/GEMMMicroKernel.swift

@@ -1,0 +1,11 @@
+// LorafKernelsAVX512: the shared kernels compiled with -mavx512f -mavx512vl -mfma (see docs/kernels.md).
+
+/// SGEMM kernels for AVX-512F: 16-float zmm vectors, micro-tile 6×32.
+package enum AVX512GEMM {}
+
+typealias ISAGEMM = AVX512GEMM
+typealias Vec = SIMD16<Float>
+
+/// acc += a · b as one fused multiply-add (vfmadd231ps zmm with this module's flags).
+@inline(__always)
+func madd(_ acc: inout Vec, _ a: Float, _ b: Vec) { acc.addProduct(a, b) }

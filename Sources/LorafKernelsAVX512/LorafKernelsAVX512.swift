@@ -1,1 +1,0 @@
-// LorafKernelsAVX512: see docs/architecture.md.
