@@ -26,6 +26,13 @@ final class DelimitedReaderTests: XCTestCase {
         ])
     }
 
+    func testExplicitFormatOverridesTheExtension() throws {
+        let path = try TestFiles.write("label\ttext\n1\tsemi;colon\n", name: "export.data")
+        let dataset = try TextClassificationDataset.read(path, format: .tsv)
+        XCTAssertEqual(dataset.examples.map(\.text), ["semi;colon"])
+        XCTAssertEqual(dataset.labels, [1])
+    }
+
     func testErrorsNameFileAndLine() throws {
         let cases: [(String, String)] = [
             ("", "1: the file is empty; expected a header row"),

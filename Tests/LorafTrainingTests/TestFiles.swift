@@ -12,12 +12,14 @@ enum TestFiles {
         repositoryRoot.appendingPathComponent("data").appendingPathComponent(relativePath).path
     }
 
-    /// Writes `bytes` to a fresh file in a temporary directory and returns its path.
+    /// One temporary folder for this test process.
+    private static let directory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("loraf-data-tests-\(ProcessInfo.processInfo.processIdentifier)")
+
+    /// Writes `bytes` to a fresh file in the temporary folder and returns its path.
     static func write(_ bytes: [UInt8], name: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("loraf-data-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let url = directory.appendingPathComponent(name)
+        let url = directory.appendingPathComponent("\(UUID().uuidString)-\(name)")
         try Data(bytes).write(to: url)
         return url.path
     }

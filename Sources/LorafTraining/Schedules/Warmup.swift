@@ -1,5 +1,3 @@
-import Foundation
-
 /// The length of a linear warmup.
 public enum Warmup: Sendable, Hashable {
     /// A fixed number of optimizer steps.
