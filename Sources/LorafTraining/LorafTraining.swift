@@ -1,1 +1,0 @@
-// LorafTraining: see docs/architecture.md.
