@@ -1,0 +1,81 @@
+/// Vectorised exp, erf and tanh for the fused kernels (accuracy tested against Foundation in
+/// Tests/LorafKernelsTests/VectorMathTests.swift).
+enum VectorMath {
+    /// e^x, relative error ≈ 1e-7 for x in [-87.3, 88.7]; 0 below (no subnormal results), +inf above,
+    /// NaN stays NaN. Cody–Waite reduction x = n·ln2 + r, |r| ≤ ln2/2, then the degree-7 Taylor polynomial of
+    /// e^r (truncation < 6e-9) and scaling by 2^n through the exponent bits.
+    @inline(__always)
+    static func exp(_ x: Lanes) -> Lanes {
+        let clamped = x.clamped(lowerBound: Lanes(repeating: -87.33654), upperBound: Lanes(repeating: 88.37626))
+        let n = (clamped * 1.442695041).rounded(.toNearestOrEven)
+        let r = clamped - n * 0.693359375 - n * -2.12194440e-4   // ln 2 split in a short high part and the rest
+        var p = Lanes(repeating: 1.0 / 5040)
+        p = p * r + 1.0 / 720
+        p = p * r + 1.0 / 120
+        p = p * r + 1.0 / 24
+        p = p * r + 1.0 / 6
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r + 1
+        let exponent = (SIMD8<Int32>(n, rounding: .toNearestOrEven) &+ 127) &<< 23
+        var result = p * unsafeBitCast(exponent, to: Lanes.self)
+        result.replace(with: 0, where: x .< -87.33654)
+        result.replace(with: .infinity, where: x .> 88.72283)
+        result.replace(with: x, where: x .!= x)
+        return result
+    }
+
+    /// erf(x), absolute error < 2e-7 over all x. |x| ≤ 1: x·P(x²) with P a degree-6 least-squares fit of
+    /// erf(√t)/√t on t ∈ [0, 1]; 1 < |x| < 4: 1 − e^(−x²)·Q(u), u = (|x| − 2.5)/1.5, Q a degree-10 fit of
+    /// erfc(x)·e^(x²) on [1, 4]; |x| ≥ 4: ±1 (erfc(4) ≈ 1.5e-8 is below Float resolution near 1).
+    /// Coefficients fitted with numpy against Python's math.erf/erfc (see docs/kernels.md).
+    @inline(__always)
+    static func erf(_ x: Lanes) -> Lanes {
+        let a = x.magnitude
+        let t = a * a
+        var p = Lanes(repeating: 7.882335922e-05)
+        p = p * t - 8.018806693e-04
+        p = p * t + 5.189306568e-03
+        p = p * t - 2.685432509e-02
+        p = p * t + 1.128359735e-01
+        p = p * t - 3.761262596e-01
+        p = p * t + 1.128379107e+00
+        let small = a * p
+        let u = (a.clamped(lowerBound: Lanes(repeating: 1), upperBound: Lanes(repeating: 4)) - 2.5) * (1 / 1.5)
+        var q = Lanes(repeating: 9.640570352e-05)
+        q = q * u - 2.455057693e-04
+        q = q * u + 3.678659850e-04
+        q = q * u - 9.155574371e-04
+        q = q * u + 2.425887156e-03
+        q = q * u - 5.611767061e-03
+        q = q * u + 1.248403545e-02
+        q = q * u - 2.699778974e-02
+        q = q * u + 5.611095950e-02
+        q = q * u - 1.115214005e-01
+        q = q * u + 2.108063549e-01
+        var result = Lanes(repeating: 1) - exp(-t) * q
+        result.replace(with: small, where: a .<= 1)
+        result.replace(with: 1, where: a .>= 4)
+        result.replace(with: -result, where: x .< 0)
+        result.replace(with: x, where: x .!= x)
+        return result
+    }
+
+    /// tanh(x), absolute error < 2e-7. |x| < 0.3: Taylor series to x¹¹ (truncation < 2e-9);
+    /// else sign(x)·(1 − 2/(e^(2|x|) + 1)).
+    @inline(__always)
+    static func tanh(_ x: Lanes) -> Lanes {
+        let a = x.magnitude
+        let t = x * x
+        var p = Lanes(repeating: -1382.0 / 155925)
+        p = p * t + 62.0 / 2835
+        p = p * t - 17.0 / 315
+        p = p * t + 2.0 / 15
+        p = p * t - 1.0 / 3
+        let small = x + x * t * p
+        var large = Lanes(repeating: 1) - 2 / (exp(2 * a) + 1)
+        large.replace(with: -large, where: x .< 0)
+        large.replace(with: small, where: a .< 0.3)
+        return large
+    }
+}
