@@ -10,11 +10,33 @@ public final class ForwardContext {
     public var training: Bool
     public var rng: RandomGenerator
     public var rowAdapters: [String?]?
+    /// Adapters applied to every row when `rowAdapters` is nil (empty: the base model).
+    public var activeAdapters: [String]
 
-    public init(training: Bool, rng: RandomGenerator = RandomGenerator(seed: 0), rowAdapters: [String?]? = nil) {
+    public init(training: Bool, rng: RandomGenerator = RandomGenerator(seed: 0), activeAdapters: [String] = [], rowAdapters: [String?]? = nil) {
         self.training = training
         self.rng = rng
+        self.activeAdapters = activeAdapters
         self.rowAdapters = rowAdapters
+    }
+
+    /// For a tensor whose first axis is the batch, a [B, 1, ..., 1] mask of the rows whose example uses `adapter`
+    /// (nil: the base model), or nil when every row does (no mixed batch). Throws when the first axis is not B.
+    public func rowMask(for adapter: String?, like x: Tensor) throws -> Tensor? {
+        guard let rows = rowAdapters else { return nil }
+        guard x.rank >= 1, x.shape[0] == rows.count else {
+            throw ModelError.invalid("mixed-adapter batch of \(rows.count) examples reached a tensor of shape \(x.shape)")
+        }
+        if rows.allSatisfy({ $0 == adapter }) { return nil }
+        return try Tensor(shape: [rows.count] + [Int](repeating: 1, count: x.rank - 1), scalars: rows.map { $0 == adapter ? 1 : 0 })
+    }
+
+    /// The adapters that apply to some row of this pass, in first-use order.
+    public var adaptersInUse: [String] {
+        guard let rows = rowAdapters else { return activeAdapters }
+        var seen: [String] = []
+        for case let name? in rows where !seen.contains(name) { seen.append(name) }
+        return seen
     }
 
     /// Dropout with this pass's generator and mode.

@@ -124,6 +124,12 @@ open class Module: CustomStringConvertible {
     /// Evaluation mode (dropout off) for the whole tree.
     public func eval() { setTraining(false) }
 
+    /// A deep copy with fresh parameter tensors (used for `modules_to_save`). Layers that support it override;
+    /// the default throws.
+    open func copy() throws -> Module {
+        throw ModelError.invalid("\(kind) cannot be copied (modules_to_save supports Linear and LayerNorm)")
+    }
+
     /// One line describing this layer's own configuration (e.g. "in=384, out=384"); empty by default.
     open var summaryLine: String { "" }
 

@@ -14,6 +14,13 @@ public final class LayerNorm: UnaryModule {
 
     public override var summaryLine: String { "eps=\(eps)" }
 
+    public override func copy() throws -> Module {
+        let twin = LayerNorm(features: try parameter("weight").count, eps: eps)
+        try twin.parameter("weight").assign(parameter("weight"))
+        try twin.parameter("bias").assign(parameter("bias"))
+        return twin
+    }
+
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
         try x.layerNorm(gamma: parameter("weight"), beta: parameter("bias"), eps: eps)
     }

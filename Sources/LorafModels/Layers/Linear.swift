@@ -46,6 +46,14 @@ public final class Linear: UnaryModule {
 
     public override var summaryLine: String { "in=\(inFeatures), out=\(outFeatures)" }
 
+    public override func copy() throws -> Module {
+        var rng = RandomGenerator(seed: 0)
+        let twin = Linear(inFeatures: inFeatures, outFeatures: outFeatures, bias: bias != nil, initialization: .zeros, rng: &rng)
+        try twin.weight.assign(weight)
+        if let bias, let twinBias = twin.bias { try twinBias.assign(bias) }
+        return twin
+    }
+
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
         try x.linear(weight: weight, bias: bias)
     }

@@ -1,1 +1,0 @@
-// LorafStrategies: see docs/architecture.md.
