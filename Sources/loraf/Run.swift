@@ -15,16 +15,22 @@ struct Run: ParsableCommand {
     @Option(name: .customShort("e"), help: ArgumentHelp( "Lua source to run instead of a script file.", valueName: "chunk"))
     var chunk: String?
 
-    @Argument(parsing: .captureForPassthrough, help: "The script file (unless -e is given), then its arguments.")
-    var words: [String] = []
+    @Argument(help: "The script file (with -e: the chunk's first argument).")
+    var script: String?
+
+    @Argument(parsing: .captureForPassthrough, help: "Arguments passed to the script as `...` and `arg`.")
+    var arguments: [String] = []
+
+    /// The script and its arguments as typed, in order.
+    private var words: [String] { (script.map { [$0] } ?? []) + arguments }
 
     func validate() throws {
         if chunk == nil && words.isEmpty { throw ValidationError("give a script file or -e CHUNK") }
     }
 
     func run() throws {
-        let script = chunk == nil ? words.first : nil
-        let arguments = chunk == nil ? Array(words.dropFirst()) : words
+        let script = chunk == nil ? self.script : nil
+        let arguments = chunk == nil ? self.arguments : words
         do {
             let state = try ScriptState.make()
             try setArgTable(in: state, script: script ?? "-e", arguments: arguments)

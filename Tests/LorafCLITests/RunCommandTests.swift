@@ -86,6 +86,9 @@ final class RunCommandTests: XCTestCase {
 
         XCTAssertEqual(try loraf.run(["run"]).status, 2)
         XCTAssertEqual(try loraf.run(["no-such-command"]).status, 2)
+        let help = try loraf.run(["run", "--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("USAGE: loraf run"), help.stdout)
     }
 
     func testManyUserdataFromAScriptAreAllReleased() throws {

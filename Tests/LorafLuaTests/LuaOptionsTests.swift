@@ -20,7 +20,7 @@ final class LuaOptionsTests: XCTestCase {
 
     func testValidNamedArguments() throws {
         let values = try makeState().execute("return loraf.lora{ r = 8, modules = { 'query', 'value' } }")
-        XCTAssertEqual(values.map(\.description), ["8", "1.0", "2"])
+        XCTAssertEqual(values.map(\.shown), ["8", "1.0", "2"])
     }
 
     func testWrongTypeUnknownAndMissingKeys() throws {
@@ -40,7 +40,7 @@ final class LuaOptionsTests: XCTestCase {
 }
 
 extension LuaValue {
-    var description: String {
+    var shown: String {
         switch self {
         case .integer(let i): return String(i)
         case .number(let d): return String(d)
