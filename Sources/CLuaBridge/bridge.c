@@ -91,12 +91,10 @@ void *loraf_get_owner(lua_State *L) {
 const char *loraf_tostring(lua_State *L, int index, size_t *length) { return lua_tolstring(L, index, length); }
 void loraf_pop(lua_State *L, int n) { lua_pop(L, n); }
 void loraf_newtable(lua_State *L) { lua_newtable(L); }
-int loraf_upvalueindex(int i) { return lua_upvalueindex(i); }
 int loraf_registryindex(void) { return LUA_REGISTRYINDEX; }
 void loraf_pushglobaltable(lua_State *L) { lua_pushglobaltable(L); }
 int loraf_isinteger_number(lua_State *L, int index) { return lua_isinteger(L, index); }
 lua_Integer loraf_tointeger(lua_State *L, int index, int *isnum) { return lua_tointegerx(L, index, isnum); }
 lua_Number loraf_tonumber(lua_State *L, int index, int *isnum) { return lua_tonumberx(L, index, isnum); }
 void loraf_insert(lua_State *L, int index) { lua_insert(L, index); }
-void loraf_remove(lua_State *L, int index) { lua_remove(L, index); }
 int loraf_getmetatable_named(lua_State *L, const char *name) { return luaL_getmetatable(L, name); }

@@ -49,13 +49,11 @@ void *loraf_get_owner(lua_State *L);
 const char *loraf_tostring(lua_State *L, int index, size_t *length);
 void loraf_pop(lua_State *L, int n);
 void loraf_newtable(lua_State *L);
-int loraf_upvalueindex(int i);
 int loraf_registryindex(void);
 void loraf_pushglobaltable(lua_State *L);
 int loraf_isinteger_number(lua_State *L, int index);
 lua_Integer loraf_tointeger(lua_State *L, int index, int *isnum);
 lua_Number loraf_tonumber(lua_State *L, int index, int *isnum);
 void loraf_insert(lua_State *L, int index);
-void loraf_remove(lua_State *L, int index);
 int loraf_getmetatable_named(lua_State *L, const char *name);
 #endif
