@@ -1,1 +1,0 @@
-// LorafLua: see docs/architecture.md.

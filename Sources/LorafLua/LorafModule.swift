@@ -1,0 +1,75 @@
+import Foundation
+
+/// A group of Lua bindings (functions, values, classes) added to the `loraf` module.
+/// Each concern (tensors, models, training...) provides one and is listed in ``LorafModule/bindings``.
+public protocol LuaBindings {
+    static func register(in module: LuaModuleBuilder) throws
+}
+
+/// The `loraf` Lua module and the state the `loraf` tool runs scripts in.
+public enum LorafModule {
+    /// The loraf release, `loraf.version` in Lua.
+    public static let version = "0.1.0"
+
+    /// Every binding group of the `loraf` module, in registration (and documentation) order.
+    public static let bindings: [LuaBindings.Type] = [CoreBindings.self]
+
+    /// Environment variable that, set to `1`, adds the `loraf_test` module (``TestHooks``).
+    public static let testHooksVariable = "LORAF_TEST_HOOKS"
+
+    /// Adds the `loraf` module (preloaded: `require "loraf"` returns it) to `state`.
+    public static func install(in state: LuaState) throws {
+        let module = state.module("loraf", doc: "Parameter-efficient fine-tuning (LoRA, BitFit, adapters) of transformer models.")
+        for group in bindings { try group.register(in: module) }
+    }
+
+    /// A state ready to run user scripts: standard libraries, the `loraf` module, `package.path`
+    /// extended with the plugin folders (``LuaSearchPath``), and `loraf_test` when
+    /// `LORAF_TEST_HOOKS=1` is in `environment`.
+    /// - Parameters:
+    ///   - executable: path of the running program, used to find the repository's `plugins/`.
+    ///   - environment: the process environment (`LORAF_HOME`, `LORAF_PATH`, `LORAF_TEST_HOOKS`).
+    /// - Throws: ``LuaError`` if Lua cannot be set up.
+    public static func makeState(executable: String, environment: [String: String]) throws -> LuaState {
+        let state = try LuaState()
+        try install(in: state)
+        let home = LuaSearchPath.home(executable: executable, environment: environment)
+        try state.prependPackagePath(LuaSearchPath.entries(home: home, environment: environment))
+        if environment[testHooksVariable] == "1" { try TestHooks.register(in: state) }
+        return state
+    }
+
+    /// The API reference (docs/lua-api.md): the documentation of a state with the `loraf` module only.
+    public static func apiMarkdown() throws -> String {
+        let state = try LuaState()
+        try install(in: state)
+        return state.documentation.markdown()
+    }
+}
+
+/// `loraf.version` and `loraf.help`.
+enum CoreBindings: LuaBindings {
+    static func register(in module: LuaModuleBuilder) throws {
+        try module.value("version", .string(LorafModule.version), doc: """
+            loraf.version
+            The loraf release as a string, e.g. "\(LorafModule.version)".
+            """)
+        module.function("help", doc: """
+            loraf.help([name])
+            Without an argument, prints every documented function, method and class; with a name \
+            such as "help" or "loraf.help" or "Tensor:shape", prints that entry's signature and description. \
+            Errors if no entry has that name.
+            """) { args in
+            let documentation = args.state.documentation
+            guard let name = try args.optionalString(1) else {
+                print(documentation.index())
+                return []
+            }
+            guard let entry = documentation.entry(named: name) else {
+                throw args.error(1, "no documented entry named '\(name)'")
+            }
+            print(documentation.text(for: entry))
+            return []
+        }
+    }
+}
