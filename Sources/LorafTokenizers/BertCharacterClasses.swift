@@ -2,8 +2,8 @@
 /// Hugging Face `tokenizers` library computes them.
 ///
 /// That library takes general categories (control, format, private use, punctuation,
-/// non-spacing mark) from tables generated from Unicode 8.0, while white space and case
-/// mapping follow the current Unicode version. A scalar assigned after Unicode 8.0 therefore
+/// non-spacing mark) and canonical decompositions from tables of Unicode 8.0, while white
+/// space and case mapping follow the current Unicode version. A scalar assigned after Unicode 8.0 therefore
 /// has no category there: it is neither removed as a control character, nor split off as
 /// punctuation, nor dropped as an accent. This was checked against `tokenizers` 0.23
 /// (for example U+2E42 is punctuation there but U+2E43, new in 9.0, is not).
@@ -11,8 +11,27 @@ enum BertCharacterClasses {
     /// The Unicode version of the general-category tables in `tokenizers`.
     private static let categoryTableVersion = (major: 8, minor: 0)
 
+    /// Scalars whose general category changed after Unicode 8.0 in a way that matters here,
+    /// with their Unicode 8.0 category. Found by comparing every scalar against `tokenizers` 0.23.
+    private static let unicode8Categories: [UInt32: Unicode.GeneralCategory] = [
+        0x166D: .otherPunctuation,  // CANADIAN SYLLABICS CHI SIGN, So since Unicode 12
+        0x111C9: .otherPunctuation, // SHARADA SANDHI MARK, Mn since Unicode 11
+        0x1734: .nonspacingMark,    // HANUNOO SIGN PAMUDPOD, Mc since Unicode 14
+        0x1171E: .nonspacingMark,   // AHOM CONSONANT SIGN MEDIAL RA, Mc since Unicode 14
+        0x1885: .otherLetter,       // MONGOLIAN LETTER ALI GALI BALUDA, Mn since Unicode 9
+        0x1886: .otherLetter,       // MONGOLIAN LETTER ALI GALI THREE BALUDA, Mn since Unicode 9
+        0xA9BD: .spacingMark,       // JAVANESE CONSONANT SIGN KERET, Mn since Unicode 12
+    ]
+
+    /// The general category of `scalar` in Unicode 8.0, `nil` for a scalar assigned later.
+    private static func unicode8Category(_ scalar: Unicode.Scalar) -> Unicode.GeneralCategory? {
+        if let category = unicode8Categories[scalar.value] { return category }
+        guard isAssignedInUnicode8(scalar) else { return nil }
+        return scalar.properties.generalCategory
+    }
+
     /// True when `scalar` was assigned in Unicode 8.0 or earlier.
-    private static func isInCategoryTables(_ scalar: Unicode.Scalar) -> Bool {
+    static func isAssignedInUnicode8(_ scalar: Unicode.Scalar) -> Bool {
         guard let age = scalar.properties.age else { return false }
         return age.major < categoryTableVersion.major
             || (age.major == categoryTableVersion.major && age.minor <= categoryTableVersion.minor)
@@ -33,8 +52,8 @@ enum BertCharacterClasses {
             return (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D) || value == 0x7F
         }
         guard let scalar = Unicode.Scalar(value) else { return false }
-        switch scalar.properties.generalCategory {
-        case .control, .format, .privateUse: return isInCategoryTables(scalar)
+        switch unicode8Category(scalar) {
+        case .control, .format, .privateUse: return true
         default: return false
         }
     }
@@ -47,10 +66,10 @@ enum BertCharacterClasses {
                 || (value >= 91 && value <= 96) || (value >= 123 && value <= 126)
         }
         guard let scalar = Unicode.Scalar(value) else { return false }
-        switch scalar.properties.generalCategory {
+        switch unicode8Category(scalar) {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
              .initialPunctuation, .finalPunctuation, .otherPunctuation:
-            return isInCategoryTables(scalar)
+            return true
         default:
             return false
         }
@@ -61,7 +80,7 @@ enum BertCharacterClasses {
     static func isNonspacingMark(_ value: UInt32) -> Bool {
         if value < 0x300 { return false }
         guard let scalar = Unicode.Scalar(value) else { return false }
-        return scalar.properties.generalCategory == .nonspacingMark && isInCategoryTables(scalar)
+        return unicode8Category(scalar) == .nonspacingMark
     }
 
     /// The CJK ideograph blocks that BERT surrounds with spaces (the ranges of Google's original

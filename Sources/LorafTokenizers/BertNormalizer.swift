@@ -43,14 +43,20 @@ struct BertNormalizer: Sendable {
                 if value == 0 || value == 0xFFFD || BertCharacterClasses.isControl(value) { continue }
                 if BertCharacterClasses.isWhitespace(value) { value = 0x20 }
             }
-            if options.handleChineseCharacters, BertCharacterClasses.isChineseCharacter(value) {
-                spaced.append(contentsOf: [0x20, value, 0x20])
-                spacedOrigins.append(contentsOf: [origin, origin, origin])
-            } else if stripsAccents {
+            let isSpacedOut = options.handleChineseCharacters && BertCharacterClasses.isChineseCharacter(value)
+            if isSpacedOut {
+                spaced.append(0x20)
+                spacedOrigins.append(origin)
+            }
+            if stripsAccents {
                 CanonicalDecomposition.appendDecomposition(of: value, origin: origin,
                                                            to: &spaced, origins: &spacedOrigins)
             } else {
                 spaced.append(value)
+                spacedOrigins.append(origin)
+            }
+            if isSpacedOut {
+                spaced.append(0x20)
                 spacedOrigins.append(origin)
             }
         }

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// NFD is the full canonical decomposition of each scalar followed by the canonical ordering of
 /// combining marks (Unicode Standard, chapter 3.11, D108-D109). The decomposition of one scalar
-/// comes from Foundation; the ordering is done here so that origins stay aligned.
+/// comes from Foundation; the ordering is done here so that origins stay aligned. As in HF
+/// `tokenizers`, whose tables are Unicode 8.0, scalars assigned later are left as they are.
 enum CanonicalDecomposition {
     /// Scalars below U+00C0 have no canonical decomposition and combining class 0.
     private static let firstDecomposableScalar: UInt32 = 0xC0
@@ -14,7 +15,8 @@ enum CanonicalDecomposition {
     @inline(__always)
     static func appendDecomposition(of value: UInt32, origin: Int32,
                                     to scalars: inout [UInt32], origins: inout [Int32]) {
-        guard value >= firstDecomposableScalar, let scalar = Unicode.Scalar(value) else {
+        guard value >= firstDecomposableScalar, let scalar = Unicode.Scalar(value),
+              BertCharacterClasses.isAssignedInUnicode8(scalar) else {
             scalars.append(value)
             origins.append(origin)
             return
