@@ -2,10 +2,12 @@ import Foundation
 import XCTest
 @testable import LorafTokenizers
 
-/// Tokenizes the SST-2 training set (6,920 sentences) and reports sentences per second.
+/// Tokenizes the SST-2 training set (6,920 sentences) and reports load time and sentences per second.
 final class TokenizerThroughputTests: XCTestCase {
     func testSST2TrainThroughput() throws {
+        let loadStart = Date()
         var tokenizer = try TokenizerTestSupport.loadTokenizer()
+        print(String(format: "tokenizer.json loaded in %.3f s", Date().timeIntervalSince(loadStart)))
         tokenizer.truncation = nil
         let url = TokenizerTestSupport.packageRoot.appendingPathComponent("data/sst2/train.txt")
         let sentences = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
