@@ -87,7 +87,7 @@ enum TokenizerJSONLoader {
                 throw TokenizerError.malformedField(path: path, field: "post_processor.\(name)",
                                                     reason: "id \(entry.id) is outside the vocabulary")
             }
-            return .bert(cls: (cls.token, cls.id), sep: (sep.token, sep.id))
+            return .bert(cls: cls.id, sep: sep.id)
         case "TemplateProcessing":
             let specials = processor.specialTokens ?? [:]
             func pieces(_ elements: [TokenizerJSONSchema.TemplateElement]?, field: String) throws -> [TemplatePiece] {
@@ -122,13 +122,12 @@ enum TokenizerJSONLoader {
                 throw TokenizerError.malformedField(path: path, field: "post_processor.special_tokens",
                                                     reason: "no entry for '\(name)' used in \(field)")
             }
-            guard entry.ids.count == entry.tokens.count,
-                  entry.ids.allSatisfy({ $0 >= 0 && $0 < vocabularySize }) else {
+            guard entry.ids.allSatisfy({ $0 >= 0 && $0 < vocabularySize }) else {
                 throw TokenizerError.malformedField(
-                    path: path, field: "post_processor.special_tokens.\(name)",
-                    reason: "ids and tokens must pair up and ids must be inside the vocabulary")
+                    path: path, field: "post_processor.special_tokens.\(name).ids",
+                    reason: "ids must be inside the vocabulary (size \(vocabularySize))")
             }
-            return .special(ids: entry.ids, tokens: entry.tokens, typeId: typeId)
+            return .special(ids: entry.ids, typeId: typeId)
         }
     }
 

@@ -82,7 +82,6 @@ struct TokenizerJSONSchema: Decodable {
 
     struct SpecialTokenEntry: Decodable {
         let ids: [Int]
-        let tokens: [String]
     }
 
     /// A `["[SEP]", 102]` pair of BertProcessing.

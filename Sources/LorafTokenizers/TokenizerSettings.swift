@@ -53,7 +53,7 @@ public struct SpecialTokenIds: Equatable, Sendable {
 
 /// One part of a post-processing template: a special token or one of the input sequences.
 enum TemplatePiece: Equatable, Sendable {
-    case special(ids: [Int], tokens: [String], typeId: Int)
+    case special(ids: [Int], typeId: Int)
     /// `index` 0 is the first text, 1 the pair text.
     case sequence(index: Int, typeId: Int)
 }
@@ -68,10 +68,10 @@ struct PostProcessorTemplate: Equatable, Sendable {
                                             pair: [.sequence(index: 0, typeId: 0), .sequence(index: 1, typeId: 1)])
 
     /// BERT's `[CLS] A [SEP]` and `[CLS] A [SEP] B [SEP]`, with type 1 for `B [SEP]`.
-    static func bert(cls: (token: String, id: Int), sep: (token: String, id: Int)) -> PostProcessorTemplate {
-        let clsPiece = TemplatePiece.special(ids: [cls.id], tokens: [cls.token], typeId: 0)
-        let sepPiece = TemplatePiece.special(ids: [sep.id], tokens: [sep.token], typeId: 0)
-        let sepPieceB = TemplatePiece.special(ids: [sep.id], tokens: [sep.token], typeId: 1)
+    static func bert(cls: Int, sep: Int) -> PostProcessorTemplate {
+        let clsPiece = TemplatePiece.special(ids: [cls], typeId: 0)
+        let sepPiece = TemplatePiece.special(ids: [sep], typeId: 0)
+        let sepPieceB = TemplatePiece.special(ids: [sep], typeId: 1)
         return PostProcessorTemplate(
             single: [clsPiece, .sequence(index: 0, typeId: 0), sepPiece],
             pair: [clsPiece, .sequence(index: 0, typeId: 0), sepPiece, .sequence(index: 1, typeId: 1), sepPieceB])
@@ -80,7 +80,7 @@ struct PostProcessorTemplate: Equatable, Sendable {
     /// Number of special-token ids the template adds around one text (`isPair` false) or a pair.
     func addedTokenCount(isPair: Bool) -> Int {
         (isPair ? pair : single).reduce(0) { count, piece in
-            if case let .special(ids, _, _) = piece { return count + ids.count }
+            if case let .special(ids, _) = piece { return count + ids.count }
             return count
         }
     }

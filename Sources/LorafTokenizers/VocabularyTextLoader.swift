@@ -32,7 +32,7 @@ enum VocabularyTextLoader {
             model: model,
             addedTokens: specials.map { (vocabulary.tokens[$0], $0) },
             specialIds: Set(specials),
-            template: .bert(cls: (vocabulary.tokens[ids.cls], ids.cls), sep: (vocabulary.tokens[ids.sep], ids.sep)),
+            template: .bert(cls: ids.cls, sep: ids.sep),
             truncation: nil,
             padding: PaddingSettings(fixedLength: nil, padId: ids.pad, padTypeId: 0, padToken: vocabulary.tokens[ids.pad]),
             specialTokenIds: ids,

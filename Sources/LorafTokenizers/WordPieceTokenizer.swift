@@ -227,7 +227,7 @@ public struct WordPieceTokenizer: Sendable {
         var encoding = Encoding(ids: [], tokenTypeIds: [], attentionMask: [], tokens: [], offsets: [], sequenceIds: [])
         for piece in pieces {
             switch piece {
-            case let .special(ids, _, typeId):
+            case let .special(ids, typeId):
                 for id in ids {
                     append(id, typeId: typeId, offset: 0..<0, sequence: nil, to: &encoding)
                 }
