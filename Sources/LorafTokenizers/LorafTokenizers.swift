@@ -1,1 +1,0 @@
-// LorafTokenizers: see docs/architecture.md.
