@@ -58,7 +58,7 @@ final class FileSink {
 /// target, and the directory is synced. Readers see either the old file or the
 /// complete new one. On any error the temporary file is removed and the target
 /// is left as it was.
-enum AtomicFileWriter {
+public enum AtomicFileWriter {
     /// Runs `produce` against a sink on a temporary file, then renames it to `url`.
     /// - Throws: `SafeTensorsError` with `.ioFailure` naming the operation and path,
     ///   or whatever `produce` throws.
@@ -85,6 +85,12 @@ enum AtomicFileWriter {
             throw error
         }
         syncDirectory(directory)
+    }
+
+    /// Replaces the file at `url` with `bytes` atomically (see the type's documentation).
+    /// - Throws: `SafeTensorsError` with `.ioFailure` naming the operation and path.
+    public static func write(_ bytes: [UInt8], to url: URL) throws {
+        try write(to: url) { sink in try bytes.withUnsafeBytes { try sink.write($0) } }
     }
 
     private static func failure(_ operation: String, _ path: String, _ target: String) -> SafeTensorsError {

@@ -166,6 +166,11 @@ public final class AdaptedModel {
 
     // MARK: modules_to_save
 
+    /// Whether some module's path equals `target` or ends with "." + `target` (PEFT's modules_to_save rule).
+    public func hasModule(matching target: String) -> Bool {
+        base.namedModules().contains { $0.path == target || $0.path.hasSuffix("." + target) }
+    }
+
     private func attachModulesToSave(_ targets: [String], for name: String, adapter: Adapter) throws {
         guard !targets.isEmpty else { return }
         let paths = base.namedModules().map(\.path).filter { path in

@@ -45,9 +45,7 @@ public enum AdapterFiles {
         try SafeTensorsWriter.write(entries.map { .float32($0.0, shape: $0.1.shape, values: $0.1.scalars) },
                                     metadata: ["format": "pt"], to: directory.appendingPathComponent(weightsFile))
         let json = try JSONSerialization.data(withJSONObject: OptionValue.table(config).json, options: [.prettyPrinted, .sortedKeys])
-        let temporary = directory.appendingPathComponent(".\(configFile).tmp")
-        try json.write(to: temporary)
-        _ = try FileManager.default.replaceItemAt(directory.appendingPathComponent(configFile), withItemAt: temporary)
+        try AtomicFileWriter.write([UInt8](json), to: directory.appendingPathComponent(configFile))
     }
 
     /// Reads `directory/adapter_config.json` into options.
@@ -72,7 +70,16 @@ public enum AdapterFiles {
         }
         let strategy = try StrategyRegistry.shared.strategy(peftType: peftType)
         let file = try SafeTensorsFile(contentsOf: directory.appendingPathComponent(weightsFile))
-        var options = Options(try strategy.attachOptions(fromSavedConfig: config), context: "\(directory.lastPathComponent)/\(configFile)")
+        var saved = try strategy.attachOptions(fromSavedConfig: config)
+        if case let .list(targets)? = saved["modules_to_save"] {
+            // PEFT lists every head name a task might use ("classifier", "score") and skips those a model lacks.
+            var kept: [OptionValue] = []
+            for case let .string(target) in targets where !kept.contains(.string(target)) && model.hasModule(matching: target) {
+                kept.append(.string(target))
+            }
+            saved["modules_to_save"] = .list(kept)
+        }
+        var options = Options(saved, context: "\(directory.lastPathComponent)/\(configFile)")
         let adapter = try model.adapt(strategy: strategy, name: name, options: options)
         options = Options([:], context: "")
         do {
