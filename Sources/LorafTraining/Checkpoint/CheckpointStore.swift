@@ -1,0 +1,136 @@
+import Foundation
+
+/// Saves and finds checkpoints in a folder (normally a run folder), crash-safely.
+///
+/// Saving `checkpoint-<step>/` builds it as `.checkpoint-<step>.tmp/` in the same folder, fsyncs every file and
+/// folder in it, renames it into place, then atomically rewrites the `latest` pointer file (its content is the
+/// folder name). Only then are checkpoints beyond the newest `keepLast` deleted. A crash or error at any point
+/// leaves the previous checkpoint and pointer intact; a left-over `.tmp` folder is never read and is removed by
+/// the next save.
+public final class CheckpointStore {
+    /// The folder checkpoints live in.
+    public let directory: URL
+    /// How many complete checkpoints to keep (>= 1).
+    public let keepLast: Int
+
+    static let pointerFile = "latest"
+    private var pointerURL: URL { directory.appendingPathComponent(Self.pointerFile) }
+
+    /// - Parameters:
+    ///   - directory: where the checkpoints go; created (with parents) when missing.
+    ///   - keepLast: how many complete checkpoints to keep, >= 1 (default 2).
+    /// - Throws: ``CheckpointError/invalidArgument(_:)`` for `keepLast < 1`; ``CheckpointError/io(operation:path:reason:)``
+    ///   when the folder cannot be created.
+    public init(directory: URL, keepLast: Int = 2) throws {
+        guard keepLast >= 1 else { throw CheckpointError.invalidArgument("keep_last must be at least 1, got \(keepLast)") }
+        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            throw CheckpointError.io(operation: "create the checkpoint folder", path: directory.path, reason: error.localizedDescription)
+        }
+        self.directory = directory
+        self.keepLast = keepLast
+    }
+
+    /// Saves a checkpoint for `step` and makes it the latest; then prunes old ones.
+    /// - Parameters:
+    ///   - step: the global step (>= 0); an existing `checkpoint-<step>` is replaced.
+    ///   - optimizerState: written to `optimizer.safetensors`.
+    ///   - trainerState: written to `trainer_state.json`.
+    ///   - writeAdapter: writes the adapter's files into the (already created, empty) folder it is given.
+    /// - Returns: the new checkpoint.
+    /// - Throws: ``CheckpointError`` for a negative step or I/O failures, `SafeTensorsError` from the optimizer
+    ///   file, or whatever `writeAdapter` throws. On any error the partial folder is removed and the previous
+    ///   checkpoints and `latest` pointer are unchanged.
+    @discardableResult
+    public func save(step: Int, optimizerState: OptimizerState, trainerState: TrainerState,
+                     writeAdapter: (URL) throws -> Void) throws -> Checkpoint {
+        guard step >= 0 else { throw CheckpointError.invalidArgument("step must be >= 0, got \(step)") }
+        try removeLeftovers()
+        let name = Checkpoint.folderName(step: step)
+        let staging = directory.appendingPathComponent("." + name + ".tmp", isDirectory: true)
+        let checkpoint = Checkpoint(step: step, url: directory.appendingPathComponent(name, isDirectory: true))
+        do {
+            let staged = Checkpoint(step: step, url: staging)
+            try createFolder(staged.adapterURL)
+            try optimizerState.write(to: staged.optimizerStateURL)
+            try DurableFiles.write(trainerState.jsonData(), to: staged.trainerStateURL)
+            try writeAdapter(staged.adapterURL)
+            try DurableFiles.syncTree(staging)
+            try moveIntoPlace(staging, checkpoint.url)
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
+            throw error
+        }
+        try DurableFiles.syncDirectory(directory)
+        try DurableFiles.write(Data((name + "\n").utf8), to: pointerURL)
+        try prune(keeping: checkpoint)
+        return checkpoint
+    }
+
+    /// The checkpoint the `latest` pointer names when it is complete; otherwise (pointer missing, unreadable or
+    /// naming a missing folder) the complete checkpoint with the highest step; nil when there is none.
+    /// - Throws: ``CheckpointError/io(operation:path:reason:)`` when the folder cannot be listed.
+    public func latest() throws -> Checkpoint? {
+        if let text = try? String(contentsOf: pointerURL, encoding: .utf8) {
+            let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let step = Checkpoint.step(fromFolderName: name) {
+                let named = Checkpoint(step: step, url: directory.appendingPathComponent(name, isDirectory: true))
+                if named.isComplete { return named }
+            }
+        }
+        return try checkpoints().last
+    }
+
+    /// Every complete checkpoint folder, by ascending step. Temporary and incomplete folders are left out.
+    /// - Throws: ``CheckpointError/io(operation:path:reason:)`` when the folder cannot be listed.
+    public func checkpoints() throws -> [Checkpoint] {
+        try folderNames().compactMap { name in
+            guard let step = Checkpoint.step(fromFolderName: name) else { return nil }
+            let checkpoint = Checkpoint(step: step, url: directory.appendingPathComponent(name, isDirectory: true))
+            return checkpoint.isComplete ? checkpoint : nil
+        }.sorted { $0.step < $1.step }
+    }
+
+    private func folderNames() throws -> [String] {
+        do { return try FileManager.default.contentsOfDirectory(atPath: directory.path) } catch {
+            throw CheckpointError.io(operation: "list the checkpoint folder", path: directory.path, reason: error.localizedDescription)
+        }
+    }
+
+    private func createFolder(_ url: URL) throws {
+        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+            throw CheckpointError.io(operation: "create folder", path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Renames the staged folder to `destination`. An existing folder there is first renamed aside
+    /// (`.<name>.old`) and deleted once the new one is in place.
+    private func moveIntoPlace(_ staging: URL, _ destination: URL) throws {
+        guard FileManager.default.fileExists(atPath: destination.path) else {
+            return try DurableFiles.rename(staging, to: destination)
+        }
+        let aside = directory.appendingPathComponent("." + destination.lastPathComponent + ".old", isDirectory: true)
+        try DurableFiles.rename(destination, to: aside)
+        try DurableFiles.rename(staging, to: destination)
+        try removeItem(aside)
+    }
+
+    /// Deletes `.checkpoint-*.tmp` and `.checkpoint-*.old` folders an interrupted save left behind.
+    private func removeLeftovers() throws {
+        for name in try folderNames() where name.hasPrefix("." + Checkpoint.namePrefix)
+            && (name.hasSuffix(".tmp") || name.hasSuffix(".old")) {
+            try removeItem(directory.appendingPathComponent(name))
+        }
+    }
+
+    /// Deletes complete checkpoints other than `newest`, oldest step first, until `keepLast` remain.
+    private func prune(keeping newest: Checkpoint) throws {
+        let others = try checkpoints().filter { $0.step != newest.step }
+        for old in others.dropLast(keepLast - 1) { try removeItem(old.url) }
+    }
+
+    private func removeItem(_ url: URL) throws {
+        do { try FileManager.default.removeItem(at: url) } catch {
+            throw CheckpointError.io(operation: "delete", path: url.path, reason: error.localizedDescription)
+        }
+    }
+}
