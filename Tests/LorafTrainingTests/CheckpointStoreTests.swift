@@ -115,6 +115,16 @@ final class CheckpointStoreTests: XCTestCase {
         XCTAssertEqual(try store.checkpoints().map(\.step), [10])
     }
 
+    func testSaveInterruptedBetweenReplacingRenamesRestoresTheOldCopy() throws {
+        let store = try CheckpointStore(directory: folder)
+        try save(store, step: 10)
+        try FileManager.default.moveItem(at: folder.appendingPathComponent("checkpoint-10"),
+                                         to: folder.appendingPathComponent(".checkpoint-10.old"))
+        try save(store, step: 20)
+        XCTAssertEqual(try store.checkpoints().map(\.step), [10, 20])
+        XCTAssertEqual(try store.checkpoints().first?.trainerState().globalStep, 10)
+    }
+
     func testEmptyFolderHasNoLatestAndBadSettingsThrow() throws {
         XCTAssertNil(try CheckpointStore(directory: folder).latest())
         XCTAssertThrowsMessage(try CheckpointStore(directory: folder, keepLast: 0), "checkpoint: keep_last must be at least 1, got 0")

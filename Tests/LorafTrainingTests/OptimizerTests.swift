@@ -166,6 +166,13 @@ final class OptimizerTests: XCTestCase {
         XCTAssertThrowsMessage(try SGD().step([("w", parameter)], learningRate: .nan),
                                "invalid optimizer setting: learning rate must be finite and >= 0, got nan")
         XCTAssertEqual(parameter.scalars, [1, 2])
+        let adam = try AdamW()
+        try adam.step([("w", parameter)], learningRate: 0.1)
+        let reshaped = try Tensor(shape: [3], scalars: [1, 2, 3]).requiringGrad()
+        reshaped.grad = try Tensor(shape: [3], scalars: [1, 1, 1])
+        XCTAssertThrowsMessage(try adam.step([("w", reshaped)], learningRate: 0.1),
+                               "parameter 'w': has shape [3] but its optimizer state has [2]")
+        XCTAssertEqual(reshaped.scalars, [1, 2, 3])
         XCTAssertThrowsMessage(try AdamW(beta1: 1), "invalid optimizer setting: AdamW beta1 must be in [0, 1), got 1.0")
         XCTAssertThrowsError(try SGD(momentum: 0.9, dampening: 0.1, nesterov: true))
     }

@@ -114,11 +114,20 @@ public final class CheckpointStore {
         try removeItem(aside)
     }
 
-    /// Deletes `.checkpoint-*.tmp` and `.checkpoint-*.old` folders an interrupted save left behind.
+    /// Cleans up after an interrupted save: deletes `.checkpoint-*.tmp` staging folders, and for each
+    /// `.checkpoint-<step>.old` either deletes it (its replacement is in place) or renames it back to
+    /// `checkpoint-<step>` (the save stopped between the two renames, so it is the only copy).
     private func removeLeftovers() throws {
-        for name in try folderNames() where name.hasPrefix("." + Checkpoint.namePrefix)
-            && (name.hasSuffix(".tmp") || name.hasSuffix(".old")) {
-            try removeItem(directory.appendingPathComponent(name))
+        for name in try folderNames() where name.hasPrefix("." + Checkpoint.namePrefix) {
+            let url = directory.appendingPathComponent(name)
+            if name.hasSuffix(".tmp") { try removeItem(url) }
+            guard name.hasSuffix(".old") else { continue }
+            let original = directory.appendingPathComponent(String(name.dropFirst().dropLast(".old".count)))
+            if FileManager.default.fileExists(atPath: original.path) {
+                try removeItem(url)
+            } else {
+                try DurableFiles.rename(url, to: original)
+            }
         }
     }
 

@@ -52,7 +52,11 @@ public final class AdamW: Optimizer {
     }
 
     public func step(_ parameters: [NamedParameter], learningRate: Double) throws {
-        for parameter in try updatableParameters(parameters, learningRate: learningRate) {
+        let updatable = try updatableParameters(parameters, learningRate: learningRate)
+        for parameter in updatable {
+            try requireStateShape(moments[parameter.name]?.expAvg, of: parameter)
+        }
+        for parameter in updatable {
             var slot = moments[parameter.name] ?? Moments(expAvg: Tensor(zeros: parameter.tensor.shape),
                                                           expAvgSq: Tensor(zeros: parameter.tensor.shape), step: 0)
             slot.step += 1

@@ -33,6 +33,13 @@ func updatableParameters(_ parameters: [NamedParameter], learningRate: Double) t
     return result
 }
 
+/// Checks that existing optimizer state for `parameter` (nil when there is none yet) has its shape.
+/// - Throws: ``OptimizerError/invalidParameter(name:reason:)`` when the parameter changed shape since its state was made.
+func requireStateShape(_ state: Tensor?, of parameter: UpdatableParameter) throws {
+    guard let state, state.shape != parameter.tensor.shape else { return }
+    throw OptimizerError.invalidParameter(name: parameter.name, reason: "has shape \(parameter.tensor.shape) but its optimizer state has \(state.shape)")
+}
+
 /// Checks that a hyperparameter lies in a range, with torch's wording of the rule in the error.
 func requireHyperparameter(_ ok: Bool, _ message: @autoclosure () -> String) throws {
     guard ok else { throw OptimizerError.invalidHyperparameter(message()) }

@@ -46,7 +46,11 @@ public final class SGD: Optimizer {
     }
 
     public func step(_ parameters: [NamedParameter], learningRate: Double) throws {
-        for parameter in try updatableParameters(parameters, learningRate: learningRate) {
+        let updatable = try updatableParameters(parameters, learningRate: learningRate)
+        for parameter in updatable {
+            try requireStateShape(momentumBuffers[parameter.name], of: parameter)
+        }
+        for parameter in updatable {
             let existing = momentumBuffers[parameter.name]
             let buffer = momentum == 0 ? nil : existing ?? Tensor(zeros: parameter.tensor.shape)
             update(parameter, buffer: buffer, firstStep: existing == nil, learningRate: learningRate)
