@@ -6,6 +6,24 @@ extension Lanes {
     @inline(__always)
     var magnitude: Lanes { unsafeBitCast(unsafeBitCast(self, to: SIMD8<UInt32>.self) & 0x7fff_ffff, to: Lanes.self) }
 
+    /// Each lane limited to [lo, hi] (compare-and-blend: the generic `clamped`/`pointwiseMax` are not inlined
+    /// and run lane by lane).
+    @inline(__always)
+    func limited(_ lo: Float, _ hi: Float) -> Lanes {
+        var v = self
+        v.replace(with: lo, where: self .< lo)
+        v.replace(with: hi, where: v .> hi)
+        return v
+    }
+
+    /// Lane-wise maximum of two vectors (compare-and-blend).
+    @inline(__always)
+    static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes {
+        var v = a
+        v.replace(with: b, where: b .> a)
+        return v
+    }
+
     /// Loads `count` (< 8) floats from `p`, the other lanes set to `fill`.
     @inline(__always)
     static func loadPartial(_ p: UnsafePointer<Float>, count: Int, fill: Float = 0) -> Lanes {

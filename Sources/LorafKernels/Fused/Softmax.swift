@@ -81,7 +81,7 @@ extension Kernels {
     /// max of `count` (> 0) floats.
     static func rowMax(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
         var m = Lanes(repeating: -.infinity)
-        forEachLanes(count: count) { i, live in m = pointwiseMax(m, loadLanes(p + i, live, fill: -.infinity)) }
+        forEachLanes(count: count) { i, live in m = Lanes.maximum(m, loadLanes(p + i, live, fill: -.infinity)) }
         return m.max()
     }
 

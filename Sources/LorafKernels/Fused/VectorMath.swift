@@ -6,8 +6,11 @@ enum VectorMath {
     /// e^r (truncation < 6e-9) and scaling by 2^n through the exponent bits.
     @inline(__always)
     static func exp(_ x: Lanes) -> Lanes {
-        let clamped = x.clamped(lowerBound: Lanes(repeating: -87.33654), upperBound: Lanes(repeating: 88.37626))
-        let n = (clamped * 1.442695041).rounded(.toNearestOrEven)
+        let clamped = x.limited(-87.33654, 88.37626)
+        // Round-to-nearest by adding 1.5·2²³: the sum's low mantissa bits then hold n as an integer, which both
+        // gives n as a float and (through the bit pattern) 2ⁿ, without the scalarised generic SIMD conversions.
+        let shifted = clamped * 1.442695041 + 12_582_912.0
+        let n = shifted - 12_582_912.0
         let r = clamped - n * 0.693359375 - n * -2.12194440e-4   // ln 2 split in a short high part and the rest
         var p = Lanes(repeating: 1.0 / 5040)
         p = p * r + 1.0 / 720
@@ -17,7 +20,7 @@ enum VectorMath {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r + 1
-        let exponent = (SIMD8<Int32>(n, rounding: .toNearestOrEven) &+ 127) &<< 23
+        let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
         var result = p * unsafeBitCast(exponent, to: Lanes.self)
         result.replace(with: 0, where: x .< -87.33654)
         result.replace(with: .infinity, where: x .> 88.72283)
@@ -41,7 +44,7 @@ enum VectorMath {
         p = p * t - 3.761262596e-01
         p = p * t + 1.128379107e+00
         let small = a * p
-        let u = (a.clamped(lowerBound: Lanes(repeating: 1), upperBound: Lanes(repeating: 4)) - 2.5) * (1 / 1.5)
+        let u = (a.limited(1, 4) - 2.5) * (1 / 1.5)
         var q = Lanes(repeating: 9.640570352e-05)
         q = q * u - 2.455057693e-04
         q = q * u + 3.678659850e-04
