@@ -20,7 +20,7 @@ final class AdapterBindingsTests: XCTestCase {
         try lua.run("params = model:parameters()")
         // LoRA r = 4 on query and value of 6 layers: 6 * 2 * (4 * 384 + 384 * 4), plus the classifier copy 384 * 2 + 2.
         XCTAssertEqual(try lua.value("return params.trainable").integerValue, 6 * 2 * (4 * 384 * 2) + 384 * 2 + 2)
-        XCTAssertEqual(try lua.value("return #model:modules('lora_A')").integerValue, 12)
+        XCTAssertEqual(try lua.value("return #model:modules('lora_A%.sst2$')").integerValue, 12)
         XCTAssertEqual(try lua.value("local a = model:adapters()[1]; return a.name .. ' ' .. a.strategy .. ' ' .. tostring(a.active)").stringValue,
                        "sst2 lora true")
         try lua.run("model:adapt{strategy = 'lora', name = 'other', target_modules = {'key'}}; model:set_adapter('sst2')")
@@ -46,7 +46,7 @@ final class AdapterBindingsTests: XCTestCase {
             model:save_adapter(dir)
             other = loraf.load_model(path, {num_labels = 2})
             other:load_adapter(dir, 'sst2')
-            loaded = model:predict{texts = texts}.probs
+            loaded = other:predict{texts = texts}.probs
             """)
         let before = LorafLuaHarness.numbers(try lua.value("return before"))
         for name in ["merged", "loaded"] {

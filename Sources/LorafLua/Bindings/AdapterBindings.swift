@@ -26,7 +26,11 @@ enum AdapterBindings {
                 name = text
             }
             let strategy = try StrategyRegistry.shared.strategy(named: strategyName)
-            try object.adapted.adapt(strategy: strategy, name: name, options: options)
+            do {
+                try object.adapted.adapt(strategy: strategy, name: name, options: options)
+            } catch StrategyError.invalidOption(let message) {
+                throw LuaError.argument(message) // already "Model:adapt: 'key' ...", the named-argument format
+            }
             return [.string(name)]
         }
         modelClass.method("set_adapter", doc: """

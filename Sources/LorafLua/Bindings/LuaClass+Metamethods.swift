@@ -15,7 +15,8 @@ extension LuaClass {
     }
 
     /// Makes `obj[key]` with a number key call `element(obj, args)` (the key is argument #2), while string keys
-    /// still find the methods. Lua glue: `__index` becomes a function that dispatches on the key's type.
+    /// still find the methods. Lua glue: `__index` becomes a function that dispatches on the key's type; errors
+    /// name the line that indexed.
     /// Call it after every ``method(_:doc:_:)``: methods added later would find no method table.
     /// - Throws: ``LuaError`` if the glue cannot be compiled (a programming error).
     func numericIndex(_ element: @escaping (T, LuaArguments) throws -> [LuaValue]) throws {
@@ -27,8 +28,10 @@ extension LuaClass {
         try state.pushChunk("""
             local methods, element = ...
             return function(self, key)
-              if type(key) == "number" then return element(self, key) end
-              return methods[key]
+              if type(key) ~= "number" then return methods[key] end
+              local ok, result = pcall(element, self, key)
+              if ok then return result end
+              error(result, 2) -- blame the indexing code, not this glue
             end
             """, name: "=\(name).__index")
         lua_getfield(L, metatable, "__index")

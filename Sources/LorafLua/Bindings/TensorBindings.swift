@@ -5,7 +5,7 @@ enum TensorBindings: LuaBindings {
     static func register(in module: LuaModuleBuilder) throws {
         let tensorClass = module.defineClass(Tensor.self, name: "Tensor", doc: """
             A Float32 tensor. Indexing is 1-based like Lua tables: `t[i]` is row i (a tensor of rank - 1) or, at \
-            rank 1, a number. Arithmetic `+ - * /` and unary minus take tensors and numbers and broadcast; `#t` is \
+            rank 1, a number. Values come back to Lua as integers when they are integral, else as floats. Arithmetic `+ - * /` and unary minus take tensors and numbers and broadcast; `#t` is \
             the first extent; `tostring(t)` shows the shape and values. Axes are 1-based; negative axes count from \
             the end (-1 is the last). Lua's collector is told about each new tensor's memory, so loops that make \
             large tensors stay bounded.
@@ -22,7 +22,7 @@ enum TensorBindings: LuaBindings {
                 throw args.error(2, "index \(index) is out of range 1...\(tensor.shape[0]) (first extent \(tensor.shape[0]))")
             }
             let row = try tensor.slice(axis: 0, (index - 1) ..< index).reshaped(Array(tensor.shape.dropFirst()))
-            return [tensor.rank == 1 ? .number(Double(try row.item())) : args.result(row)]
+            return [tensor.rank == 1 ? TensorConversion.number(try row.item()) : args.result(row)]
         }
     }
 

@@ -39,10 +39,16 @@ enum TensorConversion {
         }
     }
 
-    /// Nested lists of numbers with the tensor's shape; a number for a scalar.
+    /// Nested lists of numbers (see ``number(_:)``) with the tensor's shape; a number for a scalar.
     static func table(of tensor: Tensor) -> LuaValue {
         let values = tensor.scalars
-        return nested(shape: tensor.shape) { .number(Double(values[$0])) }
+        return nested(shape: tensor.shape) { number(values[$0]) }
+    }
+
+    /// A tensor element as Lua sees it: an integer when the value is integral (so `t[2][1]` prints `3` for a
+    /// tensor made from `{{1, 2}, {3, 4}}`, as the table would), a float otherwise.
+    static func number(_ value: Float) -> LuaValue {
+        value.rounded() == value && abs(value) < 0x1p53 ? .integer(Int(value)) : .number(Double(value))
     }
 
     /// Nested lists with `shape` whose leaves are `leaf(flat row-major position)`; the leaf itself for shape [].

@@ -41,7 +41,7 @@ enum TensorMethods {
         tensorClass.method("item", doc: """
             t:item() -> number
             The value of a one-element tensor; errors for any other size.
-            """) { tensor, _ in [.number(Double(try tensor.item()))] }
+            """) { tensor, _ in [TensorConversion.number(try tensor.item())] }
     }
 
     private static func registerAlgebra(on tensorClass: LuaClass<Tensor>) {
