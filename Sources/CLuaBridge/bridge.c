@@ -98,3 +98,4 @@ lua_Integer loraf_tointeger(lua_State *L, int index, int *isnum) { return lua_to
 lua_Number loraf_tonumber(lua_State *L, int index, int *isnum) { return lua_tonumberx(L, index, isnum); }
 void loraf_insert(lua_State *L, int index) { lua_insert(L, index); }
 int loraf_getmetatable_named(lua_State *L, const char *name) { return luaL_getmetatable(L, name); }
+int loraf_gc_step(lua_State *L, int kilobytes) { return lua_gc(L, LUA_GCSTEP, kilobytes); }

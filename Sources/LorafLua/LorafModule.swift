@@ -12,7 +12,9 @@ public enum LorafModule {
     public static let version = "0.1.0"
 
     /// Every binding group of the `loraf` module, in registration (and documentation) order.
-    public static let bindings: [LuaBindings.Type] = [CoreBindings.self]
+    public static let bindings: [LuaBindings.Type] = [
+        CoreBindings.self, TensorBindings.self, SafeTensorsBindings.self, TokenizerBindings.self, ModelBindings.self,
+    ]
 
     /// Environment variable that, set to `1`, adds the `loraf_test` module (``TestHooks``).
     public static let testHooksVariable = "LORAF_TEST_HOOKS"

@@ -68,15 +68,19 @@ extension LuaState {
         return LuaModuleBuilder(state: self, name: name)
     }
 
-    /// Runs `body` with global table `name` (created if missing) on top of the stack.
+    /// Runs `body` with global table `name` (created if missing) on top of the stack. A dotted name such as
+    /// `loraf.safetensors` is a field of a field of a global, each created if missing.
     func withGlobalTable<R>(_ name: String, _ body: () throws -> R) rethrows -> R {
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }
-        if lua_getglobal(L, name) != LUA_TTABLE {
-            loraf_pop(L, 1)
-            loraf_newtable(L)
-            lua_pushvalue(L, -1)
-            lua_setglobal(L, name)
+        loraf_pushglobaltable(L)
+        for part in name.split(separator: ".").map(String.init) {
+            if lua_getfield(L, -1, part) != LUA_TTABLE {
+                loraf_pop(L, 1)
+                loraf_newtable(L)
+                lua_pushvalue(L, -1)
+                lua_setfield(L, -3, part)
+            }
         }
         return try body()
     }

@@ -56,4 +56,7 @@ lua_Integer loraf_tointeger(lua_State *L, int index, int *isnum);
 lua_Number loraf_tonumber(lua_State *L, int index, int *isnum);
 void loraf_insert(lua_State *L, int index);
 int loraf_getmetatable_named(lua_State *L, const char *name);
+/// lua_gc(L, LUA_GCSTEP, kilobytes): a collector step as if `kilobytes` had been allocated (lua_gc is
+/// variadic). Swift objects such as tensors hold memory Lua does not see; their bindings call this.
+int loraf_gc_step(lua_State *L, int kilobytes);
 #endif

@@ -1,0 +1,112 @@
+import Foundation
+import LorafStrategies
+
+/// The adapter methods of the `Model` class: `model:adapt{...}`, `set_adapter`, `merge`, `save_adapter`...
+enum AdapterBindings {
+    static func register(on modelClass: LuaClass<ModelObject>) {
+        modelClass.method("adapt", doc: """
+            model:adapt{strategy = "lora", name = "default", target_modules = {...}, modules_to_save = {...}, ...}
+            Attaches a new adapter made by `strategy` ("lora"...) under `name` and makes it active; every other \
+            key is the strategy's option (LoRA: r = 8, lora_alpha = 8, lora_dropout = 0, target_modules, bias...), \
+            validated by the strategy, so an unknown key or a bad value is an error naming it. modules_to_save \
+            lists modules trained in full (default: the classification head). Returns the adapter name.
+            """) { object, args in
+            guard case .record(let fields) = args.value(2) else {
+                throw args.error(2, "table of named arguments expected, got \(args.value(2).errorDescription)")
+            }
+            var values: [String: OptionValue] = [:]
+            for (key, value) in fields { values[key] = try optionValue(value, key: key, function: args.function) }
+            let options = Options(values, context: args.function)
+            guard case .string(let strategyName)? = values["strategy"] else {
+                throw LuaError.argument("\(args.function): 'strategy' must be a strategy name (one of: \(StrategyRegistry.shared.names.joined(separator: ", "))), got \(fields["strategy"]?.errorDescription ?? "nil")")
+            }
+            var name = "default"
+            if let given = values["name"] {
+                guard case .string(let text) = given else { throw LuaError.argument("\(args.function): 'name' must be a string, got \(given)") }
+                name = text
+            }
+            let strategy = try StrategyRegistry.shared.strategy(named: strategyName)
+            do {
+                try object.adapted.adapt(strategy: strategy, name: name, options: options)
+            } catch StrategyError.invalidOption(let message) {
+                throw LuaError.argument(message) // already "Model:adapt: 'key' ...", the named-argument format
+            }
+            return [.string(name)]
+        }
+        modelClass.method("set_adapter", doc: """
+            model:set_adapter(name)
+            Makes the attached adapter `name` the one forward uses and training updates.
+            """) { object, args in try object.adapted.setAdapter(try args.string(2)); return [] }
+        modelClass.method("disable_adapters", doc: """
+            model:disable_adapters()
+            Runs the base model: no adapter applies (a merged adapter is unmerged first) until enable_adapters().
+            """) { object, _ in try object.adapted.disableAdapters(); return [] }
+        modelClass.method("enable_adapters", doc: """
+            model:enable_adapters()
+            Re-enables the active adapter after disable_adapters().
+            """) { object, _ in object.adapted.enableAdapters(); return [] }
+        modelClass.method("delete_adapter", doc: """
+            model:delete_adapter(name)
+            Removes adapter `name` and every module and parameter it added.
+            """) { object, args in try object.adapted.deleteAdapter(try args.string(2)); return [] }
+        modelClass.method("merge", doc: """
+            model:merge()
+            Folds the active adapter into the base weights (LoRA: W + (alpha / r) B A), so forward costs what the \
+            base model costs; errors for a strategy that cannot merge.
+            """) { object, _ in try object.adapted.merge(); return [] }
+        modelClass.method("unmerge", doc: """
+            model:unmerge()
+            Restores the base weights from before merge().
+            """) { object, _ in try object.adapted.unmerge(); return [] }
+        modelClass.method("save_adapter", doc: """
+            model:save_adapter(dir [, name])
+            Writes adapter `name` (default: the active one) as a PEFT folder: adapter_config.json and \
+            adapter_model.safetensors in `dir`, created if needed; each file is replaced atomically.
+            """) { object, args in
+            let directory = URL(fileURLWithPath: try args.string(2))
+            guard let name = try args.optionalString(3) ?? object.adapted.activeAdapter else {
+                throw args.error(3, "no adapter is attached, so there is none to save")
+            }
+            try AdapterFiles.save(object.adapted, adapter: name, to: directory, baseModelName: object.directory.path)
+            return []
+        }
+        modelClass.method("load_adapter", doc: """
+            model:load_adapter(dir, name)
+            Loads the PEFT adapter folder `dir` as adapter `name` and makes it active. Every tensor is checked \
+            against the model; on error the model is left as it was.
+            """) { object, args in
+            try AdapterFiles.load(into: object.adapted, from: URL(fileURLWithPath: try args.string(2)), name: try args.string(3))
+            return []
+        }
+        modelClass.method("adapters", doc: """
+            model:adapters() -> {{name = string, strategy = string, active = boolean, merged = boolean}}
+            The attached adapters in the order they were added. `active` marks the one forward uses (false for all \
+            while adapters are disabled).
+            """) { object, _ in
+            let model = object.adapted
+            return [.list(try model.adapterNames.map { name in
+                .record([
+                    "name": .string(name), "strategy": .string(try model.adapter(name).strategy.name),
+                    "active": .boolean(!model.adaptersDisabled && model.activeAdapter == name),
+                    "merged": .boolean(model.merged.contains(name)),
+                ])
+            })]
+        }
+    }
+
+    /// A Lua value as a strategy option.
+    /// - Throws: `function: 'key' must be a number, string, boolean or table, got function` for other values.
+    static func optionValue(_ value: LuaValue, key: String, function: String) throws -> OptionValue {
+        switch value {
+        case .nil: return .null
+        case .boolean(let b): return .bool(b)
+        case .integer(let i): return .int(i)
+        case .number(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .list(let items): return .list(try items.map { try optionValue($0, key: key, function: function) })
+        case .record(let fields): return .table(try fields.mapValues { try optionValue($0, key: key, function: function) })
+        case .object, .function, .other:
+            throw LuaError.argument("\(function): '\(key)' must be a number, string, boolean or table, got \(value.errorDescription)")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import LorafKernels
+
+/// `loraf bench`: micro-benchmarks of the kernels.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure kernel performance.",
+        subcommands: [Gemm.self])
+
+    /// `loraf bench gemm [--threads 1,2] [--json]`: times SGEMM on the all-MiniLM-L6-v2 training shapes.
+    struct Gemm: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time SGEMM on the transformer shapes of all-MiniLM-L6-v2 training (GFLOP/s per shape).",
+            discussion: "Each case runs about 0.3 s and the best run counts; see docs/performance.md.")
+
+        @Option(help: ArgumentHelp("Comma-separated thread counts to measure, e.g. 1,2.", valueName: "list"))
+        var threads: String = "1"
+
+        @Flag(help: "Print a JSON array of rows instead of a table.")
+        var json = false
+
+        /// The thread counts of `--threads`.
+        func threadCounts() throws -> [Int] {
+            let counts = threads.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+                throw ValidationError("--threads must be a comma-separated list of positive integers, got '\(threads)'")
+            }
+            return counts.compactMap { $0 }
+        }
+
+        func validate() throws { _ = try threadCounts() }
+
+        func run() throws {
+            print(GEMMBenchmark.run(threads: try threadCounts(), json: json), terminator: "")
+        }
+    }
+}
