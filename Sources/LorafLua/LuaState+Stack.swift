@@ -119,8 +119,13 @@ extension LuaState {
             }
             loraf_pop(L, 1)
         }
-        if mixed || (!list.isEmpty && !record.isEmpty) { return .other("table") }
-        if !record.isEmpty { return .record(record) }
+        if mixed { return .other("table") }
+        if !record.isEmpty {
+            // A table with named keys and positional entries ({"adamw", lr = 1e-3}): the positional entries
+            // appear under the keys "1", "2", ... (a name written as such a string would collide; none is used).
+            for (position, entry) in list where record[String(position)] == nil { record[String(position)] = entry }
+            return .record(record)
+        }
         let items = (0 ..< list.count).compactMap { list[$0 + 1] }
         return items.count == list.count ? .list(items) : .other("table")
     }

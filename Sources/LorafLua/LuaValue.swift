@@ -13,6 +13,7 @@ public enum LuaValue {
     case object(AnyObject)
     case function(LuaFunction)
     case list([LuaValue])
+    /// A table with string keys; positional entries of a table that has both are under "1", "2", ...
     case record([String: LuaValue])
     /// A value Swift does not convert (a coroutine, a light userdata, a mixed table...): its type name.
     case other(String)

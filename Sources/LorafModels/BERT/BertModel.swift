@@ -26,6 +26,7 @@ public final class BertModel: Module, TransformerModel {
 
     public override var kind: String { "BertModel" }
     public var headModulePaths: [String] { [] }
+    public var numLabels: Int? { nil }
     public var bodyPrefix: String { "" }
     public var modelType: String { config.modelType }
 
@@ -63,12 +64,13 @@ public final class BertModel: Module, TransformerModel {
 /// N(0, initializer_range), bias 0). logits = classifier(dropout(pooler_output)).
 public final class BertForSequenceClassification: Module, TransformerModel {
     public let config: BertConfig
-    public let numLabels: Int
+    public let labelCount: Int
+    public var numLabels: Int? { labelCount }
 
     public init(_ config: BertConfig, numLabels: Int, seed: UInt64 = 0) throws {
         guard numLabels >= 1 else { throw ModelError.invalid("num_labels must be at least 1, got \(numLabels)") }
         self.config = config
-        self.numLabels = numLabels
+        labelCount = numLabels
         var rng = RandomGenerator(seed: seed, stream: 3)
         super.init()
         register(child: "bert", try BertModel(config, addPooler: true, seed: seed))

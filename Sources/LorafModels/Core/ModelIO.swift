@@ -53,6 +53,8 @@ public protocol TransformerModel: Module {
     var bodyPrefix: String { get }
     /// The family name as in config.json ("bert").
     var modelType: String { get }
+    /// Outputs of the classification head (nil for a model without one).
+    var numLabels: Int? { get }
 }
 
 extension TransformerModel {

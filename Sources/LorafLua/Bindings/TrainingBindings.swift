@@ -1,0 +1,261 @@
+import Foundation
+import LorafModels
+import LorafStrategies
+import LorafTraining
+
+/// What a Lua `Dataset` value holds.
+final class DatasetObject {
+    let dataset: TextClassificationDataset
+    let name: String
+    init(_ dataset: TextClassificationDataset, name: String) {
+        self.dataset = dataset
+        self.name = name
+    }
+}
+
+/// `loraf.dataset`, `loraf.train` and `loraf.evaluate`: data files and the training loop from Lua.
+enum TrainingBindings: LuaBindings {
+    static let readKeys = ["format", "encoding", "num_labels", "label_names", "text_field", "text_pair_field", "label_field", "limit"]
+
+    static func register(in module: LuaModuleBuilder) throws {
+        let datasetClass = module.defineClass(DatasetObject.self, name: "Dataset", doc: """
+            Labelled sentences (or sentence pairs) read from a file; `#ds` is the number of examples.
+            """)
+        datasetClass.tostring { "Dataset \($0.name) (\($0.dataset.count) examples)" }
+        datasetClass.method("size", doc: """
+            ds:size() -> integer
+            The number of examples.
+            """) { object, _ in [.integer(object.dataset.count)] }
+        datasetClass.method("split", doc: """
+            ds:split(fraction [, {seed = 0}]) -> train, holdout
+            Splits off a random `fraction` (0 < fraction < 1) as a held-out set, deterministically from `seed` \
+            (TREC has no dev split: hold out part of train).
+            """) { object, args in
+            let fraction = try args.number(2)
+            let seed = try args.options(3, keys: ["seed"]).integer("seed") ?? 0
+            let (train, holdout) = try object.dataset.split(holdout: fraction, seed: UInt64(bitPattern: Int64(seed)))
+            return [.object(DatasetObject(train, name: object.name + "[train]")), .object(DatasetObject(holdout, name: object.name + "[holdout]"))]
+        }
+        datasetClass.method("__len", doc: """
+            #ds -> integer
+            The number of examples.
+            """) { object, _ in [.integer(object.dataset.count)] }
+
+        module.function("dataset", doc: """
+            loraf.dataset(path [, {format, encoding = "utf-8", num_labels, label_names, text_field = "text", \
+            text_pair_field = "text_pair", label_field = "label", limit}]) -> Dataset
+            Reads labelled text: the `LABEL TEXT` line format (.txt), CSV/TSV with a header, or JSONL (format is \
+            inferred from the extension unless given). encoding "utf-8" or "latin-1": bytes not valid in it stop \
+            with an error naming the file and line, as does a label outside 0..num_labels-1. Empty lines are skipped.
+            """) { args in
+            let path = try args.string(1)
+            let options = try args.options(2, keys: readKeys)
+            return [.object(try readDataset(path, options, numLabels: nil))]
+        }
+
+        module.function("train", doc: """
+            loraf.train{model = m, train = ds_or_path, eval = ds_or_path, epochs = 3, batch_size = 32, \
+            eval_batch_size = 64, max_length = 128, optimizer = {"adamw", lr = 1e-3, weight_decay = 0.01}, \
+            schedule = {"linear", warmup = 0.06}, seed = 42, gradient_accumulation_steps = 1, max_grad_norm = 1.0, \
+            eval_every, log_every = 50, checkpoint_every, keep_checkpoints = 2, run_dir, resume = false, \
+            early_stopping_patience, group_by_length = false, max_steps, on_step, on_eval, on_epoch} -> metrics
+            Fine-tunes the model's active adapter (every parameter when it has none) for sequence classification. \
+            optimizer: {"adamw", lr, weight_decay, betas = {0.9, 0.999}, eps = 1e-8} or {"sgd", lr, momentum, \
+            weight_decay, nesterov}. schedule: "constant", {"linear", warmup = fraction or steps}, {"cosine", \
+            warmup}, or a function(step) returning the learning rate. Evaluation (accuracy, macro-F1) runs every \
+            eval_every steps or at each epoch end. run_dir gets metrics.jsonl, script.lua, plot.svg and \
+            checkpoints (atomic); resume = true continues exactly from the newest. An error in a callback, or a \
+            NaN loss, stops training with the last checkpoint intact. Returns a table of metrics (steps, \
+            final_loss, eval_accuracy, eval_macro_f1, best_accuracy, train_seconds, examples_per_second, \
+            tokens_per_second, peak_rss_mb, trainable_parameters, total_parameters, evaluations = {...}).
+            """) { args in
+            let options = try args.options(1, keys: trainKeys)
+            let model = try options.required("model") { try options.object($0, as: ModelObject.self) }
+            let trainer = try makeTrainer(options, model: model, state: args.state)
+            let summary = try trainer.fit()
+            return [summaryTable(summary)]
+        }
+    }
+
+    static let trainKeys = ["model", "train", "eval", "epochs", "batch_size", "eval_batch_size", "max_length", "optimizer",
+                            "schedule", "seed", "gradient_accumulation_steps", "max_grad_norm", "eval_every", "log_every",
+                            "checkpoint_every", "keep_checkpoints", "run_dir", "resume", "early_stopping_patience",
+                            "group_by_length", "max_steps", "on_step", "on_eval", "on_epoch"]
+
+    static func readDataset(_ path: String, _ options: LuaOptions, numLabels: Int?) throws -> DatasetObject {
+        var read = DatasetReadOptions()
+        switch try options.string("encoding") ?? "utf-8" {
+        case "utf-8", "utf8": read.encoding = .utf8
+        case "latin-1", "latin1", "iso-8859-1": read.encoding = .latin1
+        default: throw options.error("encoding", mustBe: "\"utf-8\" or \"latin-1\"")
+        }
+        read.numLabels = try options.positiveInteger("num_labels") ?? numLabels
+        read.labelNames = try options.stringList("label_names")
+        if let field = try options.string("text_field") { read.textField = field }
+        if let field = try options.string("text_pair_field") { read.textPairField = field }
+        if let field = try options.string("label_field") { read.labelField = field }
+        read.limit = try options.positiveInteger("limit")
+        let format: DatasetFormat?
+        switch try options.string("format") {
+        case nil: format = nil
+        case "text"?, "label_text"?: format = .labelText
+        case "csv"?: format = .csv
+        case "tsv"?: format = .tsv
+        case "jsonl"?: format = .jsonl
+        default: throw options.error("format", mustBe: "\"text\", \"csv\", \"tsv\" or \"jsonl\"")
+        }
+        return DatasetObject(try TextClassificationDataset.read(path, format: format, options: read), name: path)
+    }
+
+    /// `train` / `eval`: a Dataset or a path read with the model's number of labels.
+    static func dataset(_ options: LuaOptions, _ key: String, numLabels: Int?) throws -> TextClassificationDataset? {
+        switch options.value(key) {
+        case .nil: return nil
+        case .string(let path):
+            return try readDataset(path, LuaOptions(function: options.function, fields: [:], keys: []), numLabels: numLabels).dataset
+        case .object(let object as DatasetObject): return object.dataset
+        default: throw options.error(key, mustBe: "a Dataset (loraf.dataset) or a file path")
+        }
+    }
+
+    static func makeTrainer(_ options: LuaOptions, model: ModelObject, state: LuaState) throws -> Trainer {
+        guard case .success(let tokenizer) = model.tokenizer else {
+            throw LuaError.argument("\(options.function): the model folder has no usable tokenizer")
+        }
+        let numLabels = model.adapted.base.numLabels
+        guard numLabels != nil else {
+            throw LuaError.argument("\(options.function): the model has no classification head (load it with task = \"classification\")")
+        }
+        guard let trainData = try dataset(options, "train", numLabels: numLabels) else {
+            throw LuaError.argument("\(options.function): missing required argument 'train'")
+        }
+        var config = TrainingConfig()
+        if let v = try options.positiveInteger("epochs") { config.epochs = v }
+        if let v = try options.positiveInteger("batch_size") { config.batchSize = v }
+        if let v = try options.positiveInteger("eval_batch_size") { config.evalBatchSize = v }
+        if let v = try options.positiveInteger("max_length") { config.maxLength = v }
+        if let v = try options.integer("seed") { config.seed = UInt64(bitPattern: Int64(v)) }
+        if let v = try options.positiveInteger("gradient_accumulation_steps") { config.gradientAccumulationSteps = v }
+        if options.value("max_grad_norm").isPresent {
+            if case .boolean(false) = options.value("max_grad_norm") { config.maxGradNorm = nil } else { config.maxGradNorm = try options.number("max_grad_norm") }
+        }
+        config.evalEverySteps = try options.positiveInteger("eval_every")
+        if let v = try options.positiveInteger("log_every") { config.logEverySteps = v }
+        config.checkpointEverySteps = try options.positiveInteger("checkpoint_every")
+        if let v = try options.positiveInteger("keep_checkpoints") { config.keepCheckpoints = v }
+        config.runDirectory = try options.string("run_dir").map { URL(fileURLWithPath: $0, isDirectory: true) }
+        config.resume = try options.boolean("resume") ?? false
+        config.earlyStoppingPatience = try options.positiveInteger("early_stopping_patience")
+        config.groupByLength = try options.boolean("group_by_length") ?? false
+        config.maxSteps = try options.positiveInteger("max_steps")
+        config.optimizer = try optimizer(options)
+        config.schedule = try schedule(options)
+        if case .string(let path)? = try? state.execute("return arg and arg[0]").first, FileManager.default.fileExists(atPath: path) {
+            config.scriptSource = try? String(contentsOfFile: path, encoding: .utf8)
+        }
+        try config.validate()
+
+        let train = try TokenizedDataset(trainData, tokenizer: tokenizer, maxLength: config.maxLength)
+        let eval = try dataset(options, "eval", numLabels: numLabels).map { try TokenizedDataset($0, tokenizer: tokenizer, maxLength: config.maxLength) }
+        let trainer = Trainer(model: model.adapted, config: config, train: train, eval: eval)
+        if let callback = try options.function("on_step") {
+            trainer.onStep = { report in
+                _ = try callback.call([.record(["step": .integer(report.step), "total_steps": .integer(report.totalSteps),
+                                                "epoch": .number(report.epoch), "loss": .number(report.loss),
+                                                "lr": .number(report.learningRate), "grad_norm": .number(report.gradientNorm),
+                                                "examples_per_second": .number(report.examplesPerSecond)])])
+            }
+        }
+        if let callback = try options.function("on_eval") {
+            trainer.onEval = { report in _ = try callback.call([evalTable(report)]) }
+        }
+        if let callback = try options.function("on_epoch") {
+            trainer.onEpoch = { epoch in _ = try callback.call([.integer(epoch)]) }
+        }
+        let adapted = model.adapted, directory = model.directory
+        trainer.saveAdapter = { url in
+            if let name = adapted.activeAdapter {
+                try AdapterFiles.save(adapted, adapter: name, to: url, baseModelName: directory.lastPathComponent)
+            }
+        }
+        return trainer
+    }
+
+    static func optimizer(_ options: LuaOptions) throws -> TrainingConfig.OptimizerChoice {
+        guard options.value("optimizer").isPresent else { return TrainingConfig().optimizer }
+        guard case .record(let fields) = options.value("optimizer") else {
+            throw options.error("optimizer", mustBe: "a table such as {\"adamw\", lr = 1e-3, weight_decay = 0.01}")
+        }
+        let o = try LuaOptions(function: options.function + " optimizer", fields: fields,
+                               keys: ["1", "lr", "weight_decay", "betas", "eps", "momentum", "nesterov"])
+        let lr = try o.required("lr") { try o.number($0) }
+        switch try o.string("1") ?? "adamw" {
+        case "adamw":
+            var betas = (0.9, 0.999)
+            if case .list(let items) = o.value("betas") {
+                guard items.count == 2, let b1 = items[0].numberValue, let b2 = items[1].numberValue else { throw o.error("betas", mustBe: "two numbers") }
+                betas = (b1, b2)
+            }
+            return .adamW(learningRate: lr, weightDecay: try o.number("weight_decay") ?? 0.01, beta1: betas.0, beta2: betas.1, epsilon: try o.number("eps") ?? 1e-8)
+        case "sgd":
+            return .sgd(learningRate: lr, momentum: try o.number("momentum") ?? 0, weightDecay: try o.number("weight_decay") ?? 0,
+                        nesterov: try o.boolean("nesterov") ?? false)
+        default:
+            throw o.error("1", mustBe: "\"adamw\" or \"sgd\" (the optimizer's name, first in the table)")
+        }
+    }
+
+    static func schedule(_ options: LuaOptions) throws -> TrainingConfig.ScheduleChoice {
+        switch options.value("schedule") {
+        case .nil: return TrainingConfig().schedule
+        case .string("constant"): return .constant
+        case .function(let function):
+            return .custom { step in
+                guard let rate = try function.call([.integer(step)]).first?.numberValue else {
+                    throw TrainingError.invalidConfig("\(options.function): the schedule function must return a number for step \(step)")
+                }
+                return rate
+            }
+        case .record(let fields):
+            let o = try LuaOptions(function: options.function + " schedule", fields: fields, keys: ["1", "warmup"])
+            let warmup: Warmup
+            switch o.value("warmup") {
+            case .nil: warmup = .steps(0)
+            case .integer(let steps) where steps >= 1: warmup = .steps(steps)
+            case .integer(0): warmup = .steps(0)
+            case .number(let fraction) where fraction >= 0 && fraction < 1: warmup = .fraction(fraction)
+            default: throw o.error("warmup", mustBe: "a fraction of the steps in [0, 1) or a whole number of steps")
+            }
+            switch try o.string("1") {
+            case "linear"?: return .linear(warmup: warmup)
+            case "cosine"?: return .cosine(warmup: warmup)
+            case "constant"?: return .constant
+            default: throw o.error("1", mustBe: "\"linear\", \"cosine\" or \"constant\"")
+            }
+        default:
+            throw options.error("schedule", mustBe: "\"constant\", a table such as {\"linear\", warmup = 0.06}, or a function of the step")
+        }
+    }
+
+    static func evalTable(_ report: EvalReport) -> LuaValue {
+        .record(["step": .integer(report.step), "epoch": .number(report.epoch), "loss": .number(report.loss),
+                 "accuracy": .number(report.accuracy), "macro_f1": .number(report.macroF1), "examples": .integer(report.examples)])
+    }
+
+    static func summaryTable(_ s: TrainingSummary) -> LuaValue {
+        var fields: [String: LuaValue] = [
+            "steps": .integer(s.steps), "epochs": .number(s.epochs), "final_loss": .number(s.finalLoss),
+            "train_seconds": .number(s.trainSeconds), "wall_seconds": .number(s.wallSeconds),
+            "examples_per_second": .number(s.examplesPerSecond), "tokens_per_second": .number(s.tokensPerSecond),
+            "peak_rss_mb": .number(Double(s.peakRSSBytes) / 1_048_576), "trainable_parameters": .integer(s.trainableParameters),
+            "total_parameters": .integer(s.totalParameters), "stopped_early": .boolean(s.stoppedEarly),
+            "evaluations": .list(s.evaluations.map(evalTable)),
+        ]
+        if let last = s.finalEval {
+            fields["eval_accuracy"] = .number(last.accuracy)
+            fields["eval_macro_f1"] = .number(last.macroF1)
+            fields["best_accuracy"] = .number(s.evaluations.map(\.accuracy).max() ?? last.accuracy)
+        }
+        return .record(fields)
+    }
+}
