@@ -58,7 +58,7 @@ public final class LoRAStrategy: Strategy {
 
 /// Whether `path` lies inside a wrapper (so it is not itself a target candidate).
 func isInsideWrapper(_ path: String) -> Bool {
-    path.split(separator: ".").contains { ["base_layer", "lora_A", "lora_B", "original_module", "modules_to_save", "adapter_down", "adapter_up"].contains(String($0)) }
+    path.split(separator: ".").contains { ["base_layer", "lora_A", "lora_B", "original_module", "modules_to_save", "adapter_down", "adapter_up", "bitfit"].contains(String($0)) }
 }
 
 /// One LoRA adapter: its config and the module paths it wraps.
