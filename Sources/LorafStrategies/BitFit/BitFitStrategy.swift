@@ -21,7 +21,7 @@ public final class BitFitStrategy: Strategy {
 
     public func attach(to model: AdaptedModel, adapterName: String, options: inout Options) throws -> Adapter {
         let paths = try BitFitStrategy.biasLayerPaths(in: model.base, context: options.context)
-        let adapter = BitFitAdapter(name: adapterName, strategy: self, layerPaths: paths)
+        let adapter = BitFitAdapter(name: adapterName, strategy: self, anchors: paths.map(AdapterFiles.filePath(ofModule:)))
         do {
             for path in paths {
                 let layer: BitFitBiasLayer
@@ -70,22 +70,22 @@ public final class BitFitStrategy: Strategy {
     }
 }
 
-/// One BitFit adapter: the paths of the `BitFitBiasLayer`s holding its biases.
+/// One BitFit adapter: the anchors (wrapper-free paths) of the layers whose `BitFitBiasLayer` holds its biases.
 final class BitFitAdapter: Adapter {
     let name: String
     let strategy: Strategy
-    let layerPaths: [String]
+    let anchors: [String]
 
-    init(name: String, strategy: Strategy, layerPaths: [String]) {
+    init(name: String, strategy: Strategy, anchors: [String]) {
         self.name = name
         self.strategy = strategy
-        self.layerPaths = layerPaths
+        self.anchors = anchors
     }
 
     var canMerge: Bool { true }
 
     private func layers(in model: AdaptedModel) -> [(path: String, layer: BitFitBiasLayer)] {
-        layerPaths.compactMap { path in (model.base.module(at: path) as? BitFitBiasLayer).map { (path, $0) } }
+        anchors.compactMap { wrapperInChain(BitFitBiasLayer.self, from: $0, in: model.base) }
     }
 
     /// The adapter's bias per layer: `<layer path>.bitfit.<name>.bias`.

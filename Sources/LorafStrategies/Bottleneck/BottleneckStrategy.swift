@@ -37,7 +37,7 @@ public final class BottleneckStrategy: Strategy {
         do {
             for path in paths {
                 let layer: BottleneckAdapterLayer
-                if let existing = model.base.module(at: path) as? BottleneckAdapterLayer {
+                if let existing = wrapperInChain(BottleneckAdapterLayer.self, from: path, in: model.base)?.layer {
                     layer = existing
                 } else {
                     guard let base = model.base.module(at: path) as? UnaryModule else { continue } // a candidate
@@ -75,7 +75,7 @@ final class BottleneckAdapter: Adapter {
     }
 
     private func layers(in model: AdaptedModel) -> [(path: String, layer: BottleneckAdapterLayer)] {
-        targets.compactMap { path in (model.base.module(at: path) as? BottleneckAdapterLayer).map { (path, $0) } }
+        targets.compactMap { wrapperInChain(BottleneckAdapterLayer.self, from: $0, in: model.base) }
     }
 
     /// Weight and bias of the down and up projections of every wrapped layer, with in-memory paths.
