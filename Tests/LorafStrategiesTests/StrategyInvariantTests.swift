@@ -32,6 +32,7 @@ final class StrategyInvariantTests: XCTestCase {
             let model = try miniLMClassifier()
             let before = model.allParameters.reduce(0) { $0 + $1.tensor.count }
             try adapt(model, c.strategy, c.options)
+            print("\(label):\n\(model.summary())")
             let fresh = try logits(model, batch)
             if c.strategy == "lora" {
                 // init_lora_weights = false draws B ≠ 0 on purpose; the default init must be exact.

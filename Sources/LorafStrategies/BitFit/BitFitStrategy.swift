@@ -16,9 +16,6 @@ public final class BitFitStrategy: Strategy {
     public let name = "bitfit"
     public init() {}
 
-    /// Path segments of modules that belong to adapters (their biases are not the body's).
-    static let adapterOwnedSegments: Set<String> = ["lora_A", "lora_B", "adapter_down", "adapter_up", "bitfit", "modules_to_save", "original_module"]
-
     public func attach(to model: AdaptedModel, adapterName: String, options: inout Options) throws -> Adapter {
         let paths = try BitFitStrategy.biasLayerPaths(in: model.base, context: options.context)
         let adapter = BitFitAdapter(name: adapterName, strategy: self, anchors: paths.map(AdapterFiles.filePath(ofModule:)))
@@ -49,8 +46,8 @@ public final class BitFitStrategy: Strategy {
         var paths: [String] = []
         for (parameterPath, _) in model.namedParameters() where parameterPath.hasSuffix(".bias") {
             let owner = String(parameterPath.dropLast(".bias".count))
+            if isAdapterOwned(owner) { continue }
             let segments = owner.split(separator: ".").map(String.init)
-            if segments.contains(where: adapterOwnedSegments.contains) { continue }
             if heads.contains(where: { owner == $0 || owner.hasPrefix($0 + ".") }) { continue }
             let parent = segments.dropLast().joined(separator: ".")
             if segments.last == "base_layer", model.module(at: parent) is BitFitBiasLayer {

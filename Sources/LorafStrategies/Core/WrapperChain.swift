@@ -8,6 +8,15 @@ import LorafModels
 /// the base module (`original_module`).
 let wrappedModuleChildNames = ["base_layer", "original_module"]
 
+/// Path segments under which adapters keep their own modules (LoRA's A/B, bottleneck projections, BitFit biases,
+/// modules_to_save copies and originals): tensors below them are not the base model's.
+let adapterOwnedSegments: Set<String> = ["lora_A", "lora_B", "adapter_down", "adapter_up", "bitfit", "modules_to_save", "original_module"]
+
+/// Whether the parameter or module at `path` belongs to an adapter rather than to the base model.
+func isAdapterOwned(_ path: String) -> Bool {
+    path.split(separator: ".").contains { adapterOwnedSegments.contains(String($0)) }
+}
+
 /// The Linear at the bottom of a chain of wrappers (`x.base_layer.base_layer...`), or nil when the chain ends
 /// in another kind of layer. Lets one strategy's wrapper wrap another's and still find the weight.
 func innermostLinear(_ module: Module) -> Linear? {

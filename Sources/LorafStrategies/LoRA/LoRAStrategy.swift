@@ -95,7 +95,7 @@ final class LoRAAdapter: Adapter {
     private func trainableBiases(in model: AdaptedModel) -> [(path: String, tensor: Tensor)] {
         switch config.bias {
         case "all":
-            return model.base.namedParameters().filter { $0.path.hasSuffix(".bias") && !$0.path.contains(".modules_to_save.") && !$0.path.contains(".lora_") }
+            return model.base.namedParameters().filter { $0.path.hasSuffix(".bias") && !isAdapterOwned($0.path) }
         case "lora_only":
             return layers(in: model).compactMap { path, layer in layer.baseLinear?.bias.map { ("\(path).base_layer.bias", $0) } }
         default:
