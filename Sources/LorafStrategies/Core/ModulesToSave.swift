@@ -39,8 +39,9 @@ public final class ModulesToSaveWrapper: UnaryModule {
             return result
         }
         for name in context.adaptersInUse {
-            guard let mask = try context.rowMask(for: name, like: x) else { continue }
             let module = copies.childIfPresent(name) != nil ? try copies.child(name) : original
+            // No mask: every row of the batch uses this adapter (so the base rows' mask above was all zero).
+            guard let mask = try context.rowMask(for: name, like: x) else { return try module.forward(x, context) }
             result = try result + module.forward(x, context) * mask
         }
         return result

@@ -73,6 +73,8 @@ public final class StrategyRegistry {
 
     private init() {
         register(LoRAStrategy())
+        register(BitFitStrategy())
+        register(BottleneckStrategy())
     }
 
     /// Adds (or replaces) a strategy under its name.

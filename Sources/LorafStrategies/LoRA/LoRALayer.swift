@@ -26,14 +26,7 @@ public final class LoRALinear: UnaryModule {
     var baseLayer: UnaryModule { childIfPresent("base_layer") as! UnaryModule } // registered in init
 
     /// The innermost Linear under `base_layer` (which may itself be another strategy's wrapper).
-    var baseLinear: Linear? {
-        var node: Module = baseLayer
-        while !(node is Linear) {
-            guard let next = node.childIfPresent("base_layer") ?? node.childIfPresent("original_module") else { return nil }
-            node = next
-        }
-        return node as? Linear
-    }
+    var baseLinear: Linear? { innermostLinear(baseLayer) }
 
     /// Adapter names with an update in this layer.
     var adapterNames: [String] { loraA.childNames }

@@ -21,7 +21,7 @@ public final class LoRAStrategy: Strategy {
         let paths = try config.selector.select(from: candidates.map(\.path), context: options.context)
         for path in paths {
             guard let module = model.base.module(at: path) else { continue }
-            if !(module is LoRALinear || module is Linear) {
+            if innermostLinear(module) == nil {
                 throw StrategyError.invalidOption("\(options.context): target '\(path)' is a \(module.kind); LoRA adapts Linear layers")
             }
         }
@@ -30,12 +30,12 @@ public final class LoRAStrategy: Strategy {
             for path in paths {
                 let (r, alpha) = config.rankAndAlpha(for: path)
                 let layer: LoRALinear
-                if let existing = model.base.module(at: path) as? LoRALinear {
+                if let existing = wrapperInChain(LoRALinear.self, from: path, in: model.base)?.layer {
                     layer = existing
                 } else {
                     var wrapper: LoRALinear?
                     try model.base.replaceModule(at: path) { base in
-                        let w = LoRALinear(base: base as! UnaryModule) // checked above: a Linear
+                        let w = LoRALinear(base: base as! UnaryModule) // checked above: (a wrapper of) a Linear
                         wrapper = w
                         return w
                     }
@@ -58,7 +58,7 @@ public final class LoRAStrategy: Strategy {
 
 /// Whether `path` lies inside a wrapper (so it is not itself a target candidate).
 func isInsideWrapper(_ path: String) -> Bool {
-    path.split(separator: ".").contains { ["base_layer", "lora_A", "lora_B", "original_module", "modules_to_save", "adapter_down", "adapter_up"].contains(String($0)) }
+    path.split(separator: ".").contains { ["base_layer", "lora_A", "lora_B", "original_module", "modules_to_save", "adapter_down", "adapter_up", "bitfit"].contains(String($0)) }
 }
 
 /// One LoRA adapter: its config and the module paths it wraps.
@@ -78,7 +78,7 @@ final class LoRAAdapter: Adapter {
     var canMerge: Bool { true }
 
     private func layers(in model: AdaptedModel) -> [(path: String, layer: LoRALinear)] {
-        targets.compactMap { path in (model.base.module(at: path) as? LoRALinear).map { (path, $0) } }
+        targets.compactMap { wrapperInChain(LoRALinear.self, from: $0, in: model.base) }
     }
 
     /// A and B of every layer, then the biases that `bias` makes trainable.
@@ -95,7 +95,7 @@ final class LoRAAdapter: Adapter {
     private func trainableBiases(in model: AdaptedModel) -> [(path: String, tensor: Tensor)] {
         switch config.bias {
         case "all":
-            return model.base.namedParameters().filter { $0.path.hasSuffix(".bias") && !$0.path.contains(".modules_to_save.") && !$0.path.contains(".lora_") }
+            return model.base.namedParameters().filter { $0.path.hasSuffix(".bias") && !isAdapterOwned($0.path) }
         case "lora_only":
             return layers(in: model).compactMap { path, layer in layer.baseLinear?.bias.map { ("\(path).base_layer.bias", $0) } }
         default:
@@ -108,7 +108,7 @@ final class LoRAAdapter: Adapter {
         for (path, layer) in layers(in: model) {
             for side in ["lora_A", "lora_B"] {
                 guard let w = (layer.childIfPresent(side)?.childIfPresent(name) as? Linear)?.weight else { continue }
-                tensors.append(("\(path).\(side).weight", w))
+                tensors.append(("\(AdapterFiles.filePath(ofModule: path)).\(side).weight", w))
             }
         }
         for (path, bias) in trainableBiases(in: model) {
