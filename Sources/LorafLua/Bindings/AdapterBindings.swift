@@ -33,6 +33,15 @@ enum AdapterBindings {
             }
             return [.string(name)]
         }
+        modelClass.method("summary", doc: """
+            model:summary() -> string, {trainable = n, total = n, percent = p}
+            PEFT's print_trainable_parameters line ("trainable params: ... || all params: ... || trainable%: ...") \
+            followed by one line per adapter (strategy, own parameters, modules_to_save); also as numbers.
+            """) { object, _ in
+            let summary = object.adapted.summary()
+            return [.string(summary.description), .record(["trainable": .integer(summary.trainable), "total": .integer(summary.total),
+                                                          "percent": .number(summary.trainablePercent)])]
+        }
         modelClass.method("set_adapter", doc: """
             model:set_adapter(name)
             Makes the attached adapter `name` the one forward uses and training updates.
