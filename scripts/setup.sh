@@ -3,6 +3,8 @@
 # installs liblua5.4-dev, libedit-dev and pkg-config only when missing, fetches the model only
 # when models/all-MiniLM-L6-v2 is incomplete, and lets SwiftPM rebuild only what changed.
 # Needs Swift 6 (https://www.swift.org/install) on PATH.
+#   scripts/setup.sh              installs what is missing and builds loraf (release)
+#   scripts/setup.sh --deps-only  installs what is missing, without building (scripts/test.sh builds for testing)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -21,5 +23,6 @@ fi
 command -v swift >/dev/null || { echo "setup: error: swift not found on PATH (install Swift 6 from swift.org)" >&2; exit 1; }
 
 scripts/fetch_model.sh
+if [ "${1:-}" = "--deps-only" ]; then exit 0; fi
 swift build -c release
 echo "setup: built $root/.build/release/loraf"

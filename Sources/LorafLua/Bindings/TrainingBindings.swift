@@ -75,6 +75,26 @@ enum TrainingBindings: LuaBindings {
             let summary = try trainer.fit()
             return [summaryTable(summary)]
         }
+        registerEvaluate(in: module)
+    }
+
+    /// `loraf.evaluate{model, data, batch_size, max_length}`.
+    static func registerEvaluate(in module: LuaModuleBuilder) {
+        module.function("evaluate", doc: """
+            loraf.evaluate{model = m, data = ds_or_path, batch_size = 64, max_length = 128} -> {accuracy, macro_f1, loss, examples}
+            Scores the model (active adapter) on labelled data in evaluation mode, without gradients.
+            """) { args in
+            let options = try args.options(1, keys: ["model", "data", "batch_size", "max_length"])
+            let model = try options.required("model") { try options.object($0, as: ModelObject.self) }
+            guard case .success(let tokenizer) = model.tokenizer else {
+                throw LuaError.argument("\(options.function): the model folder has no usable tokenizer")
+            }
+            guard let data = try dataset(options, "data", numLabels: model.adapted.base.numLabels) else {
+                throw LuaError.argument("\(options.function): missing required argument 'data'")
+            }
+            let tokenized = try TokenizedDataset(data, tokenizer: tokenizer, maxLength: try options.positiveInteger("max_length") ?? 128)
+            return [evalTable(try Trainer.evaluate(model.adapted, on: tokenized, batchSize: try options.positiveInteger("batch_size") ?? 64))]
+        }
     }
 
     static let trainKeys = ["model", "train", "eval", "epochs", "batch_size", "eval_batch_size", "max_length", "optimizer",

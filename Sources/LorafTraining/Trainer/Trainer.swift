@@ -199,9 +199,14 @@ public final class Trainer {
                                totalParameters: model.allParameters.reduce(0) { $0 + $1.tensor.count })
     }
 
-    /// Loss, accuracy and macro-F1 of the model on `data`, in evaluation mode without gradients. Examples are
-    /// batched by length (order does not change the metrics) to keep padding small.
+    /// Loss, accuracy and macro-F1 of the model on `data` (see `Trainer.evaluate(_:on:batchSize:)`).
     public func evaluate(_ data: TokenizedDataset) throws -> EvalReport {
+        try Trainer.evaluate(model, on: data, batchSize: config.evalBatchSize)
+    }
+
+    /// Loss, accuracy and macro-F1 of `model` on `data`, in evaluation mode without gradients. Examples are
+    /// batched by length (order does not change the metrics) to keep padding small.
+    public static func evaluate(_ model: AdaptedModel, on data: TokenizedDataset, batchSize: Int) throws -> EvalReport {
         let wasTraining = model.base.isTraining
         model.base.eval()
         defer { model.base.setTraining(wasTraining) }
@@ -211,7 +216,7 @@ public final class Trainer {
         try GradMode.disabled {
             var start = 0
             while start < order.count {
-                let indices = Array(order[start..<min(start + config.evalBatchSize, order.count)])
+                let indices = Array(order[start..<min(start + max(batchSize, 1), order.count)])
                 let (input, labels, _) = try data.batch(indices)
                 let logits = try model.forward(input, model.makeContext()).logits.orThrow("the model has no classification head")
                 lossSum += Double(try logits.crossEntropy(targets: labels).item()) * Double(indices.count)
