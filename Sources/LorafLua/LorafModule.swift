@@ -50,13 +50,47 @@ public enum LorafModule {
     }
 }
 
-/// `loraf.version` and `loraf.help`.
+import Foundation
+import LorafKernels
+
+/// Seconds since the process started, from the kernel's process start time and the monotonic clock.
+enum ProcessClock {
+    static func secondsSinceStart() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &now)
+        let uptime = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+        // /proc/self/stat field 22: the process start time in clock ticks after boot.
+        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return uptime }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 19, let ticks = Double(fields[19]) else { return uptime }
+        return uptime - ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+/// `loraf.version`, `loraf.help`, `loraf.clock` and `loraf.threads`.
 enum CoreBindings: LuaBindings {
     static func register(in module: LuaModuleBuilder) throws {
         try module.value("version", .string(LorafModule.version), doc: """
             loraf.version
             The loraf release as a string, e.g. "\(LorafModule.version)".
             """)
+        module.function("clock", doc: """
+            loraf.clock() -> seconds
+            Wall-clock seconds since the process started (monotonic, sub-millisecond), for timing jobs; Lua's \
+            os.clock() counts CPU time of all threads instead.
+            """) { _ in [.number(ProcessClock.secondsSinceStart())] }
+        module.function("threads", doc: """
+            loraf.threads([n]) -> n
+            The number of threads the kernels use (default: the number of cores, or $LORAF_THREADS); with an \
+            argument, sets it first.
+            """) { args in
+            if let n = try args.optionalInteger(1) {
+                guard n >= 1 else { throw args.error(1, "thread count must be at least 1") }
+                Parallel.threadCount = n
+            }
+            return [.integer(Parallel.threadCount)]
+        }
         module.function("help", doc: """
             loraf.help([name])
             Without an argument, prints every documented function, method and class; with a name \

@@ -67,13 +67,15 @@ public final class BertForSequenceClassification: Module, TransformerModel {
     public let labelCount: Int
     public var numLabels: Int? { labelCount }
 
-    public init(_ config: BertConfig, numLabels: Int, seed: UInt64 = 0) throws {
+    /// - Parameter initializeBody: draw random weights for the BERT body (false when a checkpoint will fill it;
+    ///   the classifier head is always initialised).
+    public init(_ config: BertConfig, numLabels: Int, seed: UInt64 = 0, initializeBody: Bool = true) throws {
         guard numLabels >= 1 else { throw ModelError.invalid("num_labels must be at least 1, got \(numLabels)") }
         self.config = config
         labelCount = numLabels
         var rng = RandomGenerator(seed: seed, stream: 3)
         super.init()
-        register(child: "bert", try BertModel(config, addPooler: true, seed: seed))
+        register(child: "bert", try WeightInitialization.with(drawing: initializeBody) { try BertModel(config, addPooler: true, seed: seed) })
         register(child: "dropout", Dropout(p: config.hiddenDropoutProb))
         register(child: "classifier", Linear(inFeatures: config.hiddenSize, outFeatures: numLabels,
                                              initialization: .normal(std: config.initializerRange), rng: &rng))

@@ -47,7 +47,9 @@ public final class Embedding: Module {
     public init(count: Int, dim: Int, std: Float, rng: inout RandomGenerator) {
         super.init()
         let weight = Tensor(zeros: [count, dim])
-        for i in 0..<weight.count { weight.data[i] = rng.nextNormal() * std }
+        if WeightInitialization.drawsRandomValues {
+            for i in 0..<weight.count { weight.data[i] = rng.nextNormal() * std }
+        }
         register(parameter: "weight", weight)
     }
 

@@ -26,7 +26,7 @@ public final class Linear: UnaryModule {
         let weight = Tensor(zeros: [outFeatures, inFeatures])
         let b = Tensor(zeros: [outFeatures])
         let bound = 1 / Float(Swift.max(inFeatures, 1)).squareRoot()
-        switch initialization {
+        switch WeightInitialization.drawsRandomValues ? initialization : .zeros {
         case let .normal(std):
             for i in 0..<weight.count { weight.data[i] = rng.nextNormal() * std }
         case .kaimingUniform:

@@ -30,8 +30,10 @@ public enum ModelLoader {
         }
         let model: TransformerModel
         switch task {
-        case .base: model = try BertModel(config, seed: seed)
-        case let .classification(numLabels): model = try BertForSequenceClassification(config, numLabels: numLabels, seed: seed)
+        // The checkpoint overwrites every body weight (a missing one is an error), so the body skips random init.
+        case .base: model = try WeightInitialization.with(drawing: false) { try BertModel(config, seed: seed) }
+        case let .classification(numLabels):
+            model = try BertForSequenceClassification(config, numLabels: numLabels, seed: seed, initializeBody: false)
         }
         let weightsURL = directory.appendingPathComponent("model.safetensors")
         guard FileManager.default.fileExists(atPath: weightsURL.path) else {
