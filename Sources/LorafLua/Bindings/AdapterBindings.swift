@@ -30,6 +30,8 @@ enum AdapterBindings {
                 try object.adapted.adapt(strategy: strategy, name: name, options: options)
             } catch StrategyError.invalidOption(let message) {
                 throw LuaError.argument(message) // already "Model:adapt: 'key' ...", the named-argument format
+            } catch StrategyError.noMatch(let message) {
+                throw LuaError.argument(message) // already prefixed with the function's name
             }
             return [.string(name)]
         }

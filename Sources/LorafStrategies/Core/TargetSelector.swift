@@ -7,9 +7,17 @@ import LorafModels
 /// - `layers` keeps only modules inside `<...>.layer.<i>.` (or `layers`, `h`, `block`, `blocks`) with i listed;
 /// - `exclude` removes matches (same rules as targets).
 public struct TargetSelector {
-    public enum Pattern: Equatable {
+    public enum Pattern: Equatable, CustomStringConvertible {
         case names([String])
         case regex(String)
+
+        /// As the user wrote it: `{"query", "value"}` or `"regex"`.
+        public var description: String {
+            switch self {
+            case let .names(names): return "{" + names.map { "\"\($0)\"" }.joined(separator: ", ") + "}"
+            case let .regex(pattern): return "\"\(pattern)\" (regular expression)"
+            }
+        }
 
         /// Reads an option that is either a list of names or one regular expression.
         public static func from(_ value: OptionValue?, key: String, context: String) throws -> Pattern? {
