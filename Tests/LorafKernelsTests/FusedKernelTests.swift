@@ -1,4 +1,6 @@
 import XCTest
+import LorafTensor
+import LorafTestSupport
 @testable import LorafKernels
 
 final class FusedKernelTests: XCTestCase {
@@ -7,7 +9,7 @@ final class FusedKernelTests: XCTestCase {
 
     func compare(_ name: String, tolerance: Float, count: Int, seed: UInt64,
                  _ run: (_ inputs: [[Float]], _ output: inout [Float], _ reference: Bool) -> Void, inputs: Int) {
-        var generator = SeededGenerator(state: seed)
+        var generator = RandomGenerator(seed: seed)
         let data = (0..<inputs).map { _ in randomFloats(count, in: -6...6, using: &generator) }
         var fast = [Float](repeating: .nan, count: count), slow = fast
         withKernelSettings(threads: 2, isa: CPU.isa) { run(data, &fast, false) }
@@ -48,7 +50,7 @@ final class FusedKernelTests: XCTestCase {
 
     func testLayerNormForwardAndBackwardWithAndWithoutAffine() {
         for (rows, cols) in shapes where cols > 1 {
-            var generator = SeededGenerator(state: UInt64(rows * 1000 + cols))
+            var generator = RandomGenerator(seed: UInt64(rows * 1000 + cols))
             let x = randomFloats(rows * cols, in: -3...3, using: &generator)
             let dy = randomFloats(rows * cols, using: &generator)
             let gamma = randomFloats(cols, in: 0.5...1.5, using: &generator)
@@ -93,7 +95,7 @@ final class FusedKernelTests: XCTestCase {
 
     func testLayerNormBackwardWithoutParameterGradients() {
         let (rows, cols) = (3, 10)
-        var generator = SeededGenerator(state: 11)
+        var generator = RandomGenerator(seed: 11)
         let x = randomFloats(rows * cols, using: &generator), dy = randomFloats(rows * cols, using: &generator)
         var (y, mean, rstd) = ([Float](repeating: 0, count: rows * cols), [Float](repeating: 0, count: rows), [Float](repeating: 0, count: rows))
         Kernels.layerNormForward(x: x, gamma: nil, beta: nil, y: &y, mean: &mean, rstd: &rstd, rows: rows, cols: cols, eps: 1e-5)
@@ -125,7 +127,7 @@ final class FusedKernelTests: XCTestCase {
 
     func testBiasGELU() {
         for (rows, cols) in shapes {
-            var generator = SeededGenerator(state: 9)
+            var generator = RandomGenerator(seed: 9)
             let bias = randomFloats(cols, using: &generator)
             compare("bias gelu \(rows)×\(cols)", tolerance: 1e-6, count: rows * cols, seed: 10, { d, out, ref in
                 ref ? Kernels.biasGeluErfForwardReference(x: d[0], bias: bias, y: &out, rows: rows, cols: cols)

@@ -1,11 +1,12 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 @testable import LorafLua
 
 final class AdapterBindingsTests: XCTestCase {
     private func adaptedModel() throws -> LorafLuaHarness {
         let lua = try LorafLuaHarness()
-        try lua.state.setGlobal("path", .string(try miniLMPath()))
+        try lua.state.setGlobal("path", .string(try miniLMDirectory().path))
         try lua.run("""
             model = loraf.load_model(path, {num_labels = 2})
             name = model:adapt{strategy = 'lora', name = 'sst2', target_modules = {'query', 'value'}, r = 4,
@@ -59,7 +60,7 @@ final class AdapterBindingsTests: XCTestCase {
 
     func testStrategyOptionErrorsNameTheFunctionAndKey() throws {
         let lua = try LorafLuaHarness()
-        try lua.state.setGlobal("path", .string(try miniLMPath()))
+        try lua.state.setGlobal("path", .string(try miniLMDirectory().path))
         try lua.run("model = loraf.load_model(path)")
         XCTAssertEqual(lua.error("model:adapt{strategy = 'lora', r = '8x'}"),
                        "test:1: Model:adapt: 'r' must be a positive integer, got string \"8x\"")

@@ -1,4 +1,5 @@
 import XCTest
+import LorafTestSupport
 import Foundation
 import LorafFormats
 import LorafModels
@@ -28,7 +29,7 @@ func miniLMClassifier() throws -> AdaptedModel {
 
 /// The first three sentences of Tests/Fixtures/minilm_hidden.safetensors as token ids.
 func miniLMBatch() throws -> EncoderInput {
-    let file = try SafeTensorsFile(contentsOf: fixtures.appendingPathComponent("minilm_hidden.safetensors"))
+    let file = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("minilm_hidden.safetensors"))
     let ids = try file.intTensor("input_ids"), mask = try file.intTensor("attention_mask")
     let seq = ids.shape[1]
     return try EncoderInput(inputIds: IntTensor(shape: [3, seq], scalars: Array(ids.scalars[0..<(3 * seq)])),

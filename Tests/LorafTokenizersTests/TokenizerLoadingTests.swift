@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 @testable import LorafTokenizers
 
 /// Loading from tokenizer.json and vocab.txt, and the errors for missing or malformed files.
@@ -27,7 +28,7 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testSyntheticFileLoadsAndTokenizes() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         try SyntheticTokenizerFile.write(to: folder)
         let tokenizer = try WordPieceTokenizer(modelDirectory: folder)
         XCTAssertNil(tokenizer.truncation)
@@ -39,7 +40,7 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testMissingFolderNamesBothFiles() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let json = folder.appendingPathComponent("tokenizer.json").path
         let vocab = folder.appendingPathComponent("vocab.txt").path
         assertThrows(.missingFile(path: json + " (nor " + vocab + ")")) {
@@ -51,7 +52,7 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testCorruptJSONIsUnreadable() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let url = folder.appendingPathComponent("tokenizer.json")
         try Data("{\"model\": {\"vocab\": ".utf8).write(to: url)
         XCTAssertThrowsError(try WordPieceTokenizer(modelDirectory: folder)) { error in
@@ -64,7 +65,7 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testMissingAndMistypedFieldsAreNamed() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let path = folder.appendingPathComponent("tokenizer.json").path
         try SyntheticTokenizerFile.write(to: folder) { json in
             var model = json["model"] as! [String: Any]
@@ -85,7 +86,7 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testInconsistentValuesAreRejected() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let path = folder.appendingPathComponent("tokenizer.json").path
         try SyntheticTokenizerFile.write(to: folder) { json in
             var model = json["model"] as! [String: Any]
@@ -122,7 +123,7 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testOtherPipelinesAreUnsupported() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let path = folder.appendingPathComponent("tokenizer.json").path
         try SyntheticTokenizerFile.write(to: folder) { json in
             var model = json["model"] as! [String: Any]
@@ -141,7 +142,7 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testVocabularyTextFallback() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let url = folder.appendingPathComponent("vocab.txt")
         try Data((SyntheticTokenizerFile.vocabulary.joined(separator: "\n") + "\n").utf8).write(to: url)
         try Data(#"{"do_lower_case": false, "cls_token": {"content": "[CLS]"}}"#.utf8)
@@ -154,7 +155,7 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testVocabularyTextErrors() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let url = folder.appendingPathComponent("vocab.txt")
         try Data([0x61, 0x0A, 0xFF, 0xFE, 0x0A]).write(to: url)
         assertThrows(.unreadableFile(path: url.path, reason: "not valid UTF-8")) {
