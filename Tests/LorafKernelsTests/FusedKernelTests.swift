@@ -18,34 +18,34 @@ final class FusedKernelTests: XCTestCase {
         XCTAssertFalse(fast.contains { $0.isNaN }, name)
     }
 
-    func testSoftmaxAndBackward() {
+    typealias RowKernel = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void
+    typealias RowBackwardKernel = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void
+
+    /// A row-wise kernel and its backward (y, dy → dx) against their references on every shape; the backward
+    /// gets the reference forward's y.
+    func compareRowKernel(_ name: String, seeds: (forward: UInt64, backward: UInt64), tolerances: (forward: Float, backward: Float),
+                          _ forward: RowKernel, reference: RowKernel, backward: RowBackwardKernel, backwardReference: RowBackwardKernel) {
         for (rows, cols) in shapes {
-            compare("softmax \(rows)×\(cols)", tolerance: 1e-6, count: rows * cols, seed: 1, { d, out, ref in
-                ref ? Kernels.softmaxRowsReference(d[0], &out, rows: rows, cols: cols)
-                    : Kernels.softmaxRows(d[0], &out, rows: rows, cols: cols)
+            compare("\(name) \(rows)×\(cols)", tolerance: tolerances.forward, count: rows * cols, seed: seeds.forward, { d, out, ref in
+                (ref ? reference : forward)(d[0], &out, rows, cols)
             }, inputs: 1)
-            compare("softmax backward \(rows)×\(cols)", tolerance: 1e-5, count: rows * cols, seed: 2, { d, out, ref in
+            compare("\(name) backward \(rows)×\(cols)", tolerance: tolerances.backward, count: rows * cols, seed: seeds.backward, { d, out, ref in
                 var y = [Float](repeating: 0, count: rows * cols)
-                Kernels.softmaxRowsReference(d[0], &y, rows: rows, cols: cols)
-                ref ? Kernels.softmaxRowsBackwardReference(y: y, dy: d[1], dx: &out, rows: rows, cols: cols)
-                    : Kernels.softmaxRowsBackward(y: y, dy: d[1], dx: &out, rows: rows, cols: cols)
+                reference(d[0], &y, rows, cols)
+                (ref ? backwardReference : backward)(y, d[1], &out, rows, cols)
             }, inputs: 2)
         }
     }
 
+    func testSoftmaxAndBackward() {
+        compareRowKernel("softmax", seeds: (1, 2), tolerances: (1e-6, 1e-5), Kernels.softmaxRows, reference: Kernels.softmaxRowsReference,
+                         backward: Kernels.softmaxRowsBackward, backwardReference: Kernels.softmaxRowsBackwardReference)
+    }
+
     func testLogSoftmaxAndBackward() {
-        for (rows, cols) in shapes {
-            compare("log-softmax \(rows)×\(cols)", tolerance: 2e-6, count: rows * cols, seed: 3, { d, out, ref in
-                ref ? Kernels.logSoftmaxRowsReference(d[0], &out, rows: rows, cols: cols)
-                    : Kernels.logSoftmaxRows(d[0], &out, rows: rows, cols: cols)
-            }, inputs: 1)
-            compare("log-softmax backward \(rows)×\(cols)", tolerance: 1e-5, count: rows * cols, seed: 4, { d, out, ref in
-                var y = [Float](repeating: 0, count: rows * cols)
-                Kernels.logSoftmaxRowsReference(d[0], &y, rows: rows, cols: cols)
-                ref ? Kernels.logSoftmaxRowsBackwardReference(y: y, dy: d[1], dx: &out, rows: rows, cols: cols)
-                    : Kernels.logSoftmaxRowsBackward(y: y, dy: d[1], dx: &out, rows: rows, cols: cols)
-            }, inputs: 2)
-        }
+        compareRowKernel("log-softmax", seeds: (3, 4), tolerances: (2e-6, 1e-5), Kernels.logSoftmaxRows,
+                         reference: Kernels.logSoftmaxRowsReference, backward: Kernels.logSoftmaxRowsBackward,
+                         backwardReference: Kernels.logSoftmaxRowsBackwardReference)
     }
 
     func testLayerNormForwardAndBackwardWithAndWithoutAffine() {
