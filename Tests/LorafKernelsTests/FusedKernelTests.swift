@@ -106,22 +106,27 @@ final class FusedKernelTests: XCTestCase {
         XCTAssertLessThan(maxAbsDifference(dx, dxRef), 1e-5)
     }
 
+    typealias ElementKernel = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    typealias ElementBackwardKernel = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+
     func testGELUForwardAndBackward() {
+        let variants: [(name: String, seeds: (forward: UInt64, backward: UInt64), tolerances: (forward: Float, backward: Float),
+                        forward: ElementKernel, reference: ElementKernel,
+                        backward: ElementBackwardKernel, backwardReference: ElementBackwardKernel)] = [
+            ("gelu erf", (5, 6), (1e-6, 1e-6), Kernels.geluErfForward, Kernels.geluErfForwardReference,
+             Kernels.geluErfBackward, Kernels.geluErfBackwardReference),
+            ("gelu tanh", (7, 8), (2e-6, 5e-6), Kernels.geluTanhForward, Kernels.geluTanhForwardReference,
+             Kernels.geluTanhBackward, Kernels.geluTanhBackwardReference),
+        ]
         for count in [1, 7, 8, 1000, 70_001] {
-            compare("gelu erf \(count)", tolerance: 1e-6, count: count, seed: 5, { d, out, ref in
-                ref ? Kernels.geluErfForwardReference(d[0], &out, count: count) : Kernels.geluErfForward(d[0], &out, count: count)
-            }, inputs: 1)
-            compare("gelu erf backward \(count)", tolerance: 1e-6, count: count, seed: 6, { d, out, ref in
-                ref ? Kernels.geluErfBackwardReference(x: d[0], dy: d[1], dx: &out, count: count)
-                    : Kernels.geluErfBackward(x: d[0], dy: d[1], dx: &out, count: count)
-            }, inputs: 2)
-            compare("gelu tanh \(count)", tolerance: 2e-6, count: count, seed: 7, { d, out, ref in
-                ref ? Kernels.geluTanhForwardReference(d[0], &out, count: count) : Kernels.geluTanhForward(d[0], &out, count: count)
-            }, inputs: 1)
-            compare("gelu tanh backward \(count)", tolerance: 5e-6, count: count, seed: 8, { d, out, ref in
-                ref ? Kernels.geluTanhBackwardReference(x: d[0], dy: d[1], dx: &out, count: count)
-                    : Kernels.geluTanhBackward(x: d[0], dy: d[1], dx: &out, count: count)
-            }, inputs: 2)
+            for v in variants {
+                compare("\(v.name) \(count)", tolerance: v.tolerances.forward, count: count, seed: v.seeds.forward, { d, out, ref in
+                    (ref ? v.reference : v.forward)(d[0], &out, count)
+                }, inputs: 1)
+                compare("\(v.name) backward \(count)", tolerance: v.tolerances.backward, count: count, seed: v.seeds.backward, { d, out, ref in
+                    (ref ? v.backwardReference : v.backward)(d[0], d[1], &out, count)
+                }, inputs: 2)
+            }
         }
     }
 
