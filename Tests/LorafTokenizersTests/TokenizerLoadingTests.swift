@@ -67,19 +67,11 @@ final class TokenizerLoadingTests: XCTestCase {
     func testMissingAndMistypedFieldsAreNamed() throws {
         let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let path = folder.appendingPathComponent("tokenizer.json").path
-        try SyntheticTokenizerFile.write(to: folder) { json in
-            var model = json["model"] as! [String: Any]
-            model["vocab"] = nil
-            json["model"] = model
-        }
+        try SyntheticTokenizerFile.writeEditingModel(to: folder) { model in model["vocab"] = nil }
         assertThrows(.malformedField(path: path, field: "model.vocab", reason: "required field is missing")) {
             _ = try WordPieceTokenizer(modelDirectory: folder)
         }
-        try SyntheticTokenizerFile.write(to: folder) { json in
-            var model = json["model"] as! [String: Any]
-            model["unk_token"] = 7
-            json["model"] = model
-        }
+        try SyntheticTokenizerFile.writeEditingModel(to: folder) { model in model["unk_token"] = 7 }
         assertThrows(.malformedField(path: path, field: "model.unk_token", reason: "expected a value of type String")) {
             _ = try WordPieceTokenizer(modelDirectory: folder)
         }
@@ -88,21 +80,15 @@ final class TokenizerLoadingTests: XCTestCase {
     func testInconsistentValuesAreRejected() throws {
         let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let path = folder.appendingPathComponent("tokenizer.json").path
-        try SyntheticTokenizerFile.write(to: folder) { json in
-            var model = json["model"] as! [String: Any]
-            model["unk_token"] = "<unk>"
-            json["model"] = model
-        }
+        try SyntheticTokenizerFile.writeEditingModel(to: folder) { model in model["unk_token"] = "<unk>" }
         assertThrows(.malformedField(path: path, field: "model.unk_token",
                                      reason: "token '<unk>' is not in the vocabulary")) {
             _ = try WordPieceTokenizer(modelDirectory: folder)
         }
-        try SyntheticTokenizerFile.write(to: folder) { json in
-            var model = json["model"] as! [String: Any]
+        try SyntheticTokenizerFile.writeEditingModel(to: folder) { model in
             var vocab = model["vocab"] as! [String: Int]
             vocab["b"] = 40
             model["vocab"] = vocab
-            json["model"] = model
         }
         XCTAssertThrowsError(try WordPieceTokenizer(modelDirectory: folder)) { error in
             guard case let .malformedField(_, field, reason)? = error as? TokenizerError else {
@@ -125,11 +111,7 @@ final class TokenizerLoadingTests: XCTestCase {
     func testOtherPipelinesAreUnsupported() throws {
         let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let path = folder.appendingPathComponent("tokenizer.json").path
-        try SyntheticTokenizerFile.write(to: folder) { json in
-            var model = json["model"] as! [String: Any]
-            model["type"] = "BPE"
-            json["model"] = model
-        }
+        try SyntheticTokenizerFile.writeEditingModel(to: folder) { model in model["type"] = "BPE" }
         assertThrows(.unsupported(path: path, field: "model.type", value: "'BPE'")) {
             _ = try WordPieceTokenizer(modelDirectory: folder)
         }

@@ -46,4 +46,14 @@ enum SyntheticTokenizerFile {
         try JSONSerialization.data(withJSONObject: json).write(to: url)
         return url
     }
+
+    /// Writes the file with its `model` object changed by `editModel`, as `folder/tokenizer.json`.
+    @discardableResult
+    static func writeEditingModel(to folder: URL, _ editModel: (inout [String: Any]) -> Void) throws -> URL {
+        try write(to: folder) { json in
+            var model = json["model"] as? [String: Any] ?? [:]
+            editModel(&model)
+            json["model"] = model
+        }
+    }
 }
