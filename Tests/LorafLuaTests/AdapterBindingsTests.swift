@@ -37,8 +37,7 @@ final class AdapterBindingsTests: XCTestCase {
 
     func testMergeUnmergeAndSaveLoadKeepTheLogits() throws {
         let lua = try adaptedModel()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("luabind-adapter-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = scratchURL("luabind-adapter")
         try lua.state.setGlobal("dir", .string(directory.path))
         try lua.run("""
             texts = {'a fine day', 'not good'}

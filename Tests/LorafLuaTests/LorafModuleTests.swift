@@ -28,8 +28,7 @@ final class LorafModuleTests: XCTestCase {
     }
 
     func testHomeIsFoundByWalkingUpFromTheExecutable() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("loraf-home-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let root = scratchURL("loraf-home")
         let bin = root.appendingPathComponent(".build/release")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("plugins/greet"), withIntermediateDirectories: true)

@@ -49,13 +49,6 @@ func perturbTrainable(_ model: AdaptedModel, seed: UInt64, scale: Float = 0.05) 
     }
 }
 
-/// A fresh temporary folder removed when the test ends.
-func temporaryFolder(_ test: XCTestCase) -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loraf-strategies-\(UUID().uuidString)")
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-    return folder
-}
-
 /// Options for `adapt` from a Swift dictionary literal (as Lua would pass them).
 func options(_ values: [String: OptionValue]) -> Options { Options(values, context: "model:adapt") }
 

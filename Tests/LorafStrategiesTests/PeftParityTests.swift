@@ -55,8 +55,7 @@ final class PeftParityTests: XCTestCase {
 
     func testSaveReloadsBitwiseWithPEFTKeys() throws {
         let model = try loadAdapted()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loraf-peft-\(UUID().uuidString)")
-        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let folder = scratchURL("loraf-peft")
         try AdapterFiles.save(model, adapter: "default", to: folder, baseModelName: "sentence-transformers/all-MiniLM-L6-v2")
         let ours = try SafeTensorsFile(contentsOf: folder.appendingPathComponent(AdapterFiles.weightsFile))
         let theirs = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("peft_lora_seqcls/adapter_model.safetensors"))
