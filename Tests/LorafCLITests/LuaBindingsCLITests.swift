@@ -1,16 +1,9 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 
 /// The Lua bindings through the built `loraf` binary: the example script end to end and the REPL.
 final class LuaBindingsCLITests: XCTestCase {
-    private let repositoryRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            url.deleteLastPathComponent()
-        }
-        return url
-    }()
-
     func testReplIndexesATensor() throws {
         let result = try LorafBinary().run(["repl"], input: "t = loraf.tensor{{1,2},{3,4}}\nt[2][1]\n")
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -18,10 +11,7 @@ final class LuaBindingsCLITests: XCTestCase {
     }
 
     func testClassifyScriptPredictsAndAdapts() throws {
-        let model = repositoryRoot.appendingPathComponent("models/all-MiniLM-L6-v2")
-        guard FileManager.default.fileExists(atPath: model.appendingPathComponent("model.safetensors").path) else {
-            throw XCTSkip("models/all-MiniLM-L6-v2 is missing: run scripts/fetch_model.sh")
-        }
+        let model = try miniLMDirectory()
         let script = repositoryRoot.appendingPathComponent("scripts/classify.lua").path
         let result = try LorafBinary().run(["run", script, model.path])
         XCTAssertEqual(result.status, 0, result.stderr)

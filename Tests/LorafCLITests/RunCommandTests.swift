@@ -1,4 +1,5 @@
 import XCTest
+import LorafTestSupport
 
 final class RunCommandTests: XCTestCase {
     private var loraf: LorafBinary!
@@ -7,11 +8,8 @@ final class RunCommandTests: XCTestCase {
 
     override func setUpWithError() throws {
         loraf = try LorafBinary()
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("loraf-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = try makeScratchFolder("loraf-cli")
     }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
 
     private func script(_ name: String, _ source: String) throws -> String {
         try Data(source.utf8).write(to: folder.appendingPathComponent(name))

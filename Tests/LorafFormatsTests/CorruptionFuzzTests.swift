@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+import LorafTestSupport
+import LorafTensor
 @testable import LorafFormats
 
 /// Thousands of corrupted copies of a real file: each must either load, with every
@@ -19,12 +21,12 @@ final class CorruptionFuzzTests: XCTestCase {
     }
 
     func testCorruptedFilesLoadInBoundsOrThrow() throws {
-        let bytes = try [UInt8](Data(contentsOf: TestFiles.fixture("peft_lora_seqcls_logits.safetensors")))
+        let bytes = try [UInt8](Data(contentsOf: fixturesDirectory.appendingPathComponent("peft_lora_seqcls_logits.safetensors")))
         let headerLength = Int(bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
         let original = Original(bytes: bytes, header: Array(bytes[8..<(8 + headerLength)]), data: Array(bytes[(8 + headerLength)...]))
-        let url = try TestFiles.scratchDirectory(for: self).appendingPathComponent("fuzz.safetensors")
+        let url = try makeScratchFolder("loraf-formats").appendingPathComponent("fuzz.safetensors")
         let scratch = try RewritableFile(url)
-        var generator = SplitMix64(seed: 20_251_129)
+        var generator = RandomGenerator(seed: 20_251_129)
         var tried: [Corruption: Int] = [:]
         var loaded: [Corruption: Int] = [:]
         var rejected: [Corruption: Int] = [:]
@@ -75,7 +77,7 @@ final class CorruptionFuzzTests: XCTestCase {
         XCTAssertEqual(file.dataAreaOffset + coveredEnd, fileSize, "iteration \(iteration)")
     }
 
-    private func corrupt(_ original: Original, _ corruption: Corruption, _ generator: inout SplitMix64) -> [UInt8] {
+    private func corrupt(_ original: Original, _ corruption: Corruption, _ generator: inout RandomGenerator) -> [UInt8] {
         switch corruption {
         case .truncate:
             return Array(original.bytes[0..<Int.random(in: 0..<original.bytes.count, using: &generator)])
@@ -120,7 +122,7 @@ final class CorruptionFuzzTests: XCTestCase {
     }
 
     /// Replaces one run of digits (a shape dimension or an offset) with a hostile value.
-    private func editNumber(in header: [UInt8], _ generator: inout SplitMix64) -> [UInt8] {
+    private func editNumber(in header: [UInt8], _ generator: inout RandomGenerator) -> [UInt8] {
         var runs: [Range<Int>] = []
         var start: Int?
         for (index, byte) in header.enumerated() {
@@ -140,7 +142,7 @@ final class CorruptionFuzzTests: XCTestCase {
     }
 
     /// Replaces one dtype name with another, valid or not.
-    private func editDType(in header: [UInt8], _ generator: inout SplitMix64) -> [UInt8] {
+    private func editDType(in header: [UInt8], _ generator: inout RandomGenerator) -> [UInt8] {
         let text = String(decoding: header, as: UTF8.self)
         let names = SafeTensorsDType.allCases.map(\.rawValue) + ["F128", "f32", "", "I64 "]
         let ranges = SafeTensorsDType.allCases.flatMap { dtype in

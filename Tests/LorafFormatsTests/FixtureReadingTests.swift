@@ -1,10 +1,11 @@
 import XCTest
+import LorafTestSupport
 @testable import LorafFormats
 
 /// Files written by the Python reference stack (see Tests/Fixtures/README.md).
 final class FixtureReadingTests: XCTestCase {
     func testMiniLMHiddenStateFixture() throws {
-        let file = try SafeTensorsFile(contentsOf: TestFiles.fixture("minilm_hidden.safetensors"))
+        let file = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("minilm_hidden.safetensors"))
         XCTAssertEqual(Set(file.entries.map(\.name)), ["input_ids", "attention_mask", "token_type_ids", "last_hidden_state"])
         let ids = try file.integers("input_ids")
         let mask = try file.integers("attention_mask")
@@ -30,7 +31,7 @@ final class FixtureReadingTests: XCTestCase {
     }
 
     func testPEFTAdapterFixture() throws {
-        let file = try SafeTensorsFile(contentsOf: TestFiles.fixture("peft_lora_seqcls/adapter_model.safetensors"))
+        let file = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("peft_lora_seqcls/adapter_model.safetensors"))
         XCTAssertEqual(file.metadata, ["format": "pt"])
         XCTAssertEqual(file.entries.count, 6 * 2 * 2 + 2)
         let prefix = "base_model.model.bert.encoder.layer."
@@ -47,10 +48,7 @@ final class FixtureReadingTests: XCTestCase {
     }
 
     func testRealModelCheckpoint() throws {
-        let url = TestFiles.repositoryRoot.appendingPathComponent("models/all-MiniLM-L6-v2/model.safetensors")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw XCTSkip("models/all-MiniLM-L6-v2/model.safetensors is absent (run scripts/fetch_model.sh)")
-        }
+        let url = try miniLMDirectory().appendingPathComponent("model.safetensors")
         let file = try SafeTensorsFile(contentsOf: url)
         let embeddings = try file.entry("embeddings.word_embeddings.weight")
         XCTAssertEqual(embeddings.dtype, .f32)

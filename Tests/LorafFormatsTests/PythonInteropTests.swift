@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 @testable import LorafFormats
 
 /// Our files against the Python `safetensors` package (pip install safetensors numpy).
@@ -30,7 +31,7 @@ final class PythonInteropTests: XCTestCase {
     /// and read back through our reader.
     func testPythonReadsOurFileAndWritesTheSameBytes() throws {
         try requirePythonSafeTensors()
-        let directory = try TestFiles.scratchDirectory(for: self)
+        let directory = try makeScratchFolder("loraf-formats")
         let ours = directory.appendingPathComponent("ours.safetensors")
         let theirs = directory.appendingPathComponent("theirs.safetensors")
         let weights = (0..<12).map { Float($0) * 0.37 - 2 }
@@ -79,7 +80,7 @@ final class PythonInteropTests: XCTestCase {
     /// A file Python writes from its own arrays reads back with the values Python reports.
     func testWeReadPythonWrittenFile() throws {
         try requirePythonSafeTensors()
-        let url = try TestFiles.scratchDirectory(for: self).appendingPathComponent("py.safetensors")
+        let url = try makeScratchFolder("loraf-formats").appendingPathComponent("py.safetensors")
         let script = """
         import sys, numpy as np
         from safetensors.numpy import save_file

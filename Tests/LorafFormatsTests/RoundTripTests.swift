@@ -1,11 +1,13 @@
 import XCTest
+import LorafTestSupport
+import LorafTensor
 @testable import LorafFormats
 
 final class RoundTripTests: XCTestCase {
     /// Bytes of every element type written and read back bit for bit, with metadata.
     func testWriterAndReaderRoundTripBitwise() throws {
-        let url = try TestFiles.scratchDirectory(for: self).appendingPathComponent("round.safetensors")
-        var generator = SplitMix64(seed: 7)
+        let url = try makeScratchFolder("loraf-formats").appendingPathComponent("round.safetensors")
+        var generator = RandomGenerator(seed: 7)
         let floats = (0..<24).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: generator.next())) }
         let halves = (0..<10).map { _ in UInt16(truncatingIfNeeded: generator.next()) }
         let brains = (0..<6).map { _ in UInt16(truncatingIfNeeded: generator.next()) }
@@ -38,7 +40,7 @@ final class RoundTripTests: XCTestCase {
 
     /// Layout as the Python package makes it: by descending dtype rank then name.
     func testEntriesAreInFileOrderByDTypeRankThenName() throws {
-        let url = try TestFiles.scratchDirectory(for: self).appendingPathComponent("order.safetensors")
+        let url = try makeScratchFolder("loraf-formats").appendingPathComponent("order.safetensors")
         try SafeTensorsWriter.write([
             .init(name: "c", dtype: .u8, shape: [3], bytes: [1, 2, 3]),
             .float32("z", shape: [1], values: [1]),
@@ -54,7 +56,7 @@ final class RoundTripTests: XCTestCase {
     /// A data area that starts unaligned (as foreign writers may produce) still reads,
     /// through the copying path of withFloat32Buffer.
     func testUnalignedDataAreaReadsThroughCopy() throws {
-        let url = try TestFiles.scratchDirectory(for: self).appendingPathComponent("unaligned.safetensors")
+        let url = try makeScratchFolder("loraf-formats").appendingPathComponent("unaligned.safetensors")
         let values: [Float] = [1.5, -2.25, 1e-30]
         let header = #"{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,12]}}"#
         XCTAssertNotEqual(header.utf8.count % 4, 0)
@@ -65,7 +67,7 @@ final class RoundTripTests: XCTestCase {
     }
 
     func testF64AndNarrowIntegersConvert() throws {
-        let url = try TestFiles.scratchDirectory(for: self).appendingPathComponent("mixed.safetensors")
+        let url = try makeScratchFolder("loraf-formats").appendingPathComponent("mixed.safetensors")
         let doubles: [Double] = [0.1, -3, 1e300]
         try SafeTensorsWriter.write([
             .init(name: "d", dtype: .f64, shape: [3], bytes: doubles.flatMap { littleEndianBytes($0.bitPattern) }),
@@ -90,17 +92,4 @@ final class RoundTripTests: XCTestCase {
 /// The little-endian bytes of an integer.
 func littleEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
     withUnsafeBytes(of: value.littleEndian, Array.init)
-}
-
-/// A small seeded generator (SplitMix64) so randomised tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -1,4 +1,5 @@
 import XCTest
+import LorafTestSupport
 @testable import LorafFormats
 
 /// Each rule the reader enforces, broken once, with the exact error it must give.
@@ -9,7 +10,7 @@ final class ValidationErrorTests: XCTestCase {
     /// problem, tensor and full message (after the file path).
     private func assertRejects(_ bytes: [UInt8], _ problem: Problem, tensor: String? = nil, message: String,
                                file: StaticString = #filePath, line: UInt = #line) throws {
-        let url = try TestFiles.scratchDirectory(for: self).appendingPathComponent("bad.safetensors")
+        let url = try makeScratchFolder("loraf-formats").appendingPathComponent("bad.safetensors")
         try TestFiles.write(bytes, to: url)
         XCTAssertThrowsError(try SafeTensorsFile(contentsOf: url), file: file, line: line) { error in
             guard let error = error as? SafeTensorsError else {
@@ -50,7 +51,7 @@ final class ValidationErrorTests: XCTestCase {
     }
 
     func testMissingFileAndDirectory() throws {
-        let directory = try TestFiles.scratchDirectory(for: self)
+        let directory = try makeScratchFolder("loraf-formats")
         let missing = directory.appendingPathComponent("absent.safetensors")
         XCTAssertThrowsError(try SafeTensorsFile(contentsOf: missing)) {
             XCTAssertEqual(($0 as? SafeTensorsError)?.problem, .cannotOpen(reason: "No such file or directory"))
@@ -214,7 +215,7 @@ final class ValidationErrorTests: XCTestCase {
     // MARK: access
 
     func testAccessErrors() throws {
-        let url = try TestFiles.scratchDirectory(for: self).appendingPathComponent("ok.safetensors")
+        let url = try makeScratchFolder("loraf-formats").appendingPathComponent("ok.safetensors")
         try SafeTensorsWriter.write([.int64("ids", shape: [1], values: [5]), .float32("w", shape: [1], values: [1]),
                                      .init(name: "h", dtype: .f16, shape: [1], bytes: [0, 0x3C])], to: url)
         let file = try SafeTensorsFile(contentsOf: url)
@@ -236,7 +237,7 @@ final class ValidationErrorTests: XCTestCase {
     // MARK: accepted edge cases
 
     func testAcceptsPaddingEscapesEmptyHeaderAndUnknownFields() throws {
-        let url = try TestFiles.scratchDirectory(for: self).appendingPathComponent("edge.safetensors")
+        let url = try makeScratchFolder("loraf-formats").appendingPathComponent("edge.safetensors")
         let header = #"{"__metadata__":{"k\u00e9\ud83d\ude00":"a\/b\n"}, "w":{"dtype":"U8","shape":[],"data_offsets":[0,1],"extra":[{}]}}   "#
         try TestFiles.write(TestFiles.rawFile(header: header, data: [9]), to: url)
         let file = try SafeTensorsFile(contentsOf: url)

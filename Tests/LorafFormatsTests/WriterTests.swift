@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 @testable import LorafFormats
 
 private struct ProducerFailure: Error {}
@@ -10,7 +11,7 @@ final class WriterTests: XCTestCase {
     }
 
     func testHeaderIsCompactEscapedAndPaddedToEightBytes() throws {
-        let url = try TestFiles.scratchDirectory(for: self).appendingPathComponent("h.safetensors")
+        let url = try makeScratchFolder("loraf-formats").appendingPathComponent("h.safetensors")
         try SafeTensorsWriter.write([.float32("w\"1", shape: [1], values: [1])], metadata: ["k": "v\n\u{1}é/"], to: url)
         let bytes = try [UInt8](Data(contentsOf: url))
         let length = Int(bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
@@ -23,7 +24,7 @@ final class WriterTests: XCTestCase {
     }
 
     func testStreamedTensorAndTooFewOrTooManyBytes() throws {
-        let directory = try TestFiles.scratchDirectory(for: self)
+        let directory = try makeScratchFolder("loraf-formats")
         let url = directory.appendingPathComponent("s.safetensors")
         try SafeTensorsWriter.write([.init(name: "u", dtype: .u16, shape: [2, 2]) { sink in
             for value: UInt16 in [1, 2, 3, 4] { try sink.write(littleEndianBytes(value)) }
@@ -43,7 +44,7 @@ final class WriterTests: XCTestCase {
     }
 
     func testInvalidTensorsAreRefusedBeforeWriting() throws {
-        let directory = try TestFiles.scratchDirectory(for: self)
+        let directory = try makeScratchFolder("loraf-formats")
         let url = directory.appendingPathComponent("bad.safetensors")
         let cases: [([SafeTensorsWriter.Tensor], String)] = [
             ([.float32("a", shape: [1], values: [1]), .float32("a", shape: [1], values: [2])],
@@ -62,7 +63,7 @@ final class WriterTests: XCTestCase {
     }
 
     func testFailureMidWriteLeavesTargetUntouchedAndRemovesTemporary() throws {
-        let directory = try TestFiles.scratchDirectory(for: self)
+        let directory = try makeScratchFolder("loraf-formats")
         let url = directory.appendingPathComponent("keep.safetensors")
         try SafeTensorsWriter.write([.float32("old", shape: [1], values: [7])], to: url)
         let before = try Data(contentsOf: url)
@@ -78,7 +79,7 @@ final class WriterTests: XCTestCase {
     }
 
     func testIOFailuresAreReported() throws {
-        let directory = try TestFiles.scratchDirectory(for: self)
+        let directory = try makeScratchFolder("loraf-formats")
         let missing = directory.appendingPathComponent("no/such/dir/x.safetensors")
         XCTAssertThrowsError(try SafeTensorsWriter.write([], to: missing)) { error in
             guard case .ioFailure(let operation, _, let reason)? = (error as? SafeTensorsError)?.problem else {

@@ -1,4 +1,6 @@
 import XCTest
+import LorafTensor
+import LorafTestSupport
 @testable import LorafKernels
 
 final class FusedKernelTests: XCTestCase {
@@ -7,7 +9,7 @@ final class FusedKernelTests: XCTestCase {
 
     func compare(_ name: String, tolerance: Float, count: Int, seed: UInt64,
                  _ run: (_ inputs: [[Float]], _ output: inout [Float], _ reference: Bool) -> Void, inputs: Int) {
-        var generator = SeededGenerator(state: seed)
+        var generator = RandomGenerator(seed: seed)
         let data = (0..<inputs).map { _ in randomFloats(count, in: -6...6, using: &generator) }
         var fast = [Float](repeating: .nan, count: count), slow = fast
         withKernelSettings(threads: 2, isa: CPU.isa) { run(data, &fast, false) }
@@ -16,39 +18,39 @@ final class FusedKernelTests: XCTestCase {
         XCTAssertFalse(fast.contains { $0.isNaN }, name)
     }
 
-    func testSoftmaxAndBackward() {
+    typealias RowKernel = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void
+    typealias RowBackwardKernel = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void
+
+    /// A row-wise kernel and its backward (y, dy → dx) against their references on every shape; the backward
+    /// gets the reference forward's y.
+    func compareRowKernel(_ name: String, seeds: (forward: UInt64, backward: UInt64), tolerances: (forward: Float, backward: Float),
+                          _ forward: RowKernel, reference: RowKernel, backward: RowBackwardKernel, backwardReference: RowBackwardKernel) {
         for (rows, cols) in shapes {
-            compare("softmax \(rows)×\(cols)", tolerance: 1e-6, count: rows * cols, seed: 1, { d, out, ref in
-                ref ? Kernels.softmaxRowsReference(d[0], &out, rows: rows, cols: cols)
-                    : Kernels.softmaxRows(d[0], &out, rows: rows, cols: cols)
+            compare("\(name) \(rows)×\(cols)", tolerance: tolerances.forward, count: rows * cols, seed: seeds.forward, { d, out, ref in
+                (ref ? reference : forward)(d[0], &out, rows, cols)
             }, inputs: 1)
-            compare("softmax backward \(rows)×\(cols)", tolerance: 1e-5, count: rows * cols, seed: 2, { d, out, ref in
+            compare("\(name) backward \(rows)×\(cols)", tolerance: tolerances.backward, count: rows * cols, seed: seeds.backward, { d, out, ref in
                 var y = [Float](repeating: 0, count: rows * cols)
-                Kernels.softmaxRowsReference(d[0], &y, rows: rows, cols: cols)
-                ref ? Kernels.softmaxRowsBackwardReference(y: y, dy: d[1], dx: &out, rows: rows, cols: cols)
-                    : Kernels.softmaxRowsBackward(y: y, dy: d[1], dx: &out, rows: rows, cols: cols)
+                reference(d[0], &y, rows, cols)
+                (ref ? backwardReference : backward)(y, d[1], &out, rows, cols)
             }, inputs: 2)
         }
     }
 
+    func testSoftmaxAndBackward() {
+        compareRowKernel("softmax", seeds: (1, 2), tolerances: (1e-6, 1e-5), Kernels.softmaxRows, reference: Kernels.softmaxRowsReference,
+                         backward: Kernels.softmaxRowsBackward, backwardReference: Kernels.softmaxRowsBackwardReference)
+    }
+
     func testLogSoftmaxAndBackward() {
-        for (rows, cols) in shapes {
-            compare("log-softmax \(rows)×\(cols)", tolerance: 2e-6, count: rows * cols, seed: 3, { d, out, ref in
-                ref ? Kernels.logSoftmaxRowsReference(d[0], &out, rows: rows, cols: cols)
-                    : Kernels.logSoftmaxRows(d[0], &out, rows: rows, cols: cols)
-            }, inputs: 1)
-            compare("log-softmax backward \(rows)×\(cols)", tolerance: 1e-5, count: rows * cols, seed: 4, { d, out, ref in
-                var y = [Float](repeating: 0, count: rows * cols)
-                Kernels.logSoftmaxRowsReference(d[0], &y, rows: rows, cols: cols)
-                ref ? Kernels.logSoftmaxRowsBackwardReference(y: y, dy: d[1], dx: &out, rows: rows, cols: cols)
-                    : Kernels.logSoftmaxRowsBackward(y: y, dy: d[1], dx: &out, rows: rows, cols: cols)
-            }, inputs: 2)
-        }
+        compareRowKernel("log-softmax", seeds: (3, 4), tolerances: (2e-6, 1e-5), Kernels.logSoftmaxRows,
+                         reference: Kernels.logSoftmaxRowsReference, backward: Kernels.logSoftmaxRowsBackward,
+                         backwardReference: Kernels.logSoftmaxRowsBackwardReference)
     }
 
     func testLayerNormForwardAndBackwardWithAndWithoutAffine() {
         for (rows, cols) in shapes where cols > 1 {
-            var generator = SeededGenerator(state: UInt64(rows * 1000 + cols))
+            var generator = RandomGenerator(seed: UInt64(rows * 1000 + cols))
             let x = randomFloats(rows * cols, in: -3...3, using: &generator)
             let dy = randomFloats(rows * cols, using: &generator)
             let gamma = randomFloats(cols, in: 0.5...1.5, using: &generator)
@@ -93,7 +95,7 @@ final class FusedKernelTests: XCTestCase {
 
     func testLayerNormBackwardWithoutParameterGradients() {
         let (rows, cols) = (3, 10)
-        var generator = SeededGenerator(state: 11)
+        var generator = RandomGenerator(seed: 11)
         let x = randomFloats(rows * cols, using: &generator), dy = randomFloats(rows * cols, using: &generator)
         var (y, mean, rstd) = ([Float](repeating: 0, count: rows * cols), [Float](repeating: 0, count: rows), [Float](repeating: 0, count: rows))
         Kernels.layerNormForward(x: x, gamma: nil, beta: nil, y: &y, mean: &mean, rstd: &rstd, rows: rows, cols: cols, eps: 1e-5)
@@ -104,28 +106,33 @@ final class FusedKernelTests: XCTestCase {
         XCTAssertLessThan(maxAbsDifference(dx, dxRef), 1e-5)
     }
 
+    typealias ElementKernel = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+    typealias ElementBackwardKernel = (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
+
     func testGELUForwardAndBackward() {
+        let variants: [(name: String, seeds: (forward: UInt64, backward: UInt64), tolerances: (forward: Float, backward: Float),
+                        forward: ElementKernel, reference: ElementKernel,
+                        backward: ElementBackwardKernel, backwardReference: ElementBackwardKernel)] = [
+            ("gelu erf", (5, 6), (1e-6, 1e-6), Kernels.geluErfForward, Kernels.geluErfForwardReference,
+             Kernels.geluErfBackward, Kernels.geluErfBackwardReference),
+            ("gelu tanh", (7, 8), (2e-6, 5e-6), Kernels.geluTanhForward, Kernels.geluTanhForwardReference,
+             Kernels.geluTanhBackward, Kernels.geluTanhBackwardReference),
+        ]
         for count in [1, 7, 8, 1000, 70_001] {
-            compare("gelu erf \(count)", tolerance: 1e-6, count: count, seed: 5, { d, out, ref in
-                ref ? Kernels.geluErfForwardReference(d[0], &out, count: count) : Kernels.geluErfForward(d[0], &out, count: count)
-            }, inputs: 1)
-            compare("gelu erf backward \(count)", tolerance: 1e-6, count: count, seed: 6, { d, out, ref in
-                ref ? Kernels.geluErfBackwardReference(x: d[0], dy: d[1], dx: &out, count: count)
-                    : Kernels.geluErfBackward(x: d[0], dy: d[1], dx: &out, count: count)
-            }, inputs: 2)
-            compare("gelu tanh \(count)", tolerance: 2e-6, count: count, seed: 7, { d, out, ref in
-                ref ? Kernels.geluTanhForwardReference(d[0], &out, count: count) : Kernels.geluTanhForward(d[0], &out, count: count)
-            }, inputs: 1)
-            compare("gelu tanh backward \(count)", tolerance: 5e-6, count: count, seed: 8, { d, out, ref in
-                ref ? Kernels.geluTanhBackwardReference(x: d[0], dy: d[1], dx: &out, count: count)
-                    : Kernels.geluTanhBackward(x: d[0], dy: d[1], dx: &out, count: count)
-            }, inputs: 2)
+            for v in variants {
+                compare("\(v.name) \(count)", tolerance: v.tolerances.forward, count: count, seed: v.seeds.forward, { d, out, ref in
+                    (ref ? v.reference : v.forward)(d[0], &out, count)
+                }, inputs: 1)
+                compare("\(v.name) backward \(count)", tolerance: v.tolerances.backward, count: count, seed: v.seeds.backward, { d, out, ref in
+                    (ref ? v.backwardReference : v.backward)(d[0], d[1], &out, count)
+                }, inputs: 2)
+            }
         }
     }
 
     func testBiasGELU() {
         for (rows, cols) in shapes {
-            var generator = SeededGenerator(state: 9)
+            var generator = RandomGenerator(seed: 9)
             let bias = randomFloats(cols, using: &generator)
             compare("bias gelu \(rows)×\(cols)", tolerance: 1e-6, count: rows * cols, seed: 10, { d, out, ref in
                 ref ? Kernels.biasGeluErfForwardReference(x: d[0], bias: bias, y: &out, rows: rows, cols: cols)

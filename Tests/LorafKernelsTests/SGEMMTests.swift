@@ -1,4 +1,6 @@
 import XCTest
+import LorafTensor
+import LorafTestSupport
 @testable import LorafKernels
 
 final class SGEMMTests: XCTestCase {
@@ -9,7 +11,7 @@ final class SGEMMTests: XCTestCase {
     /// relative to the largest |reference| entry.
     func relativeError(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, beta: Float,
                        seed: UInt64) -> Float {
-        var generator = SeededGenerator(state: seed)
+        var generator = RandomGenerator(seed: seed)
         let lda = (transA ? m : k) + Int.random(in: 1...5, using: &generator)
         let ldb = (transB ? k : n) + Int.random(in: 1...5, using: &generator)
         let ldc = n + Int.random(in: 0...3, using: &generator)
@@ -77,7 +79,7 @@ final class SGEMMTests: XCTestCase {
     }
 
     func testBatchedMatchesPerMatrixReference() {
-        var generator = SeededGenerator(state: 5)
+        var generator = RandomGenerator(seed: 5)
         let (m, n, k, batch) = (19, 23, 11, 9)
         let a = randomFloats(m * k * batch, using: &generator)
         let b = randomFloats(n * k * batch, using: &generator)   // stored [n×k]: transB

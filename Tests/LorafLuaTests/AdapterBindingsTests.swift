@@ -1,11 +1,12 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 @testable import LorafLua
 
 final class AdapterBindingsTests: XCTestCase {
     private func adaptedModel() throws -> LorafLuaHarness {
         let lua = try LorafLuaHarness()
-        try lua.state.setGlobal("path", .string(try miniLMPath()))
+        try lua.state.setGlobal("path", .string(try miniLMDirectory().path))
         try lua.run("""
             model = loraf.load_model(path, {num_labels = 2})
             name = model:adapt{strategy = 'lora', name = 'sst2', target_modules = {'query', 'value'}, r = 4,
@@ -36,8 +37,7 @@ final class AdapterBindingsTests: XCTestCase {
 
     func testMergeUnmergeAndSaveLoadKeepTheLogits() throws {
         let lua = try adaptedModel()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("luabind-adapter-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = scratchURL("luabind-adapter")
         try lua.state.setGlobal("dir", .string(directory.path))
         try lua.run("""
             texts = {'a fine day', 'not good'}
@@ -59,7 +59,7 @@ final class AdapterBindingsTests: XCTestCase {
 
     func testStrategyOptionErrorsNameTheFunctionAndKey() throws {
         let lua = try LorafLuaHarness()
-        try lua.state.setGlobal("path", .string(try miniLMPath()))
+        try lua.state.setGlobal("path", .string(try miniLMDirectory().path))
         try lua.run("model = loraf.load_model(path)")
         XCTAssertEqual(lua.error("model:adapt{strategy = 'lora', r = '8x'}"),
                        "test:1: Model:adapt: 'r' must be a positive integer, got string \"8x\"")

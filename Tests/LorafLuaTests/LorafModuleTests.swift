@@ -1,11 +1,8 @@
 import XCTest
+import LorafTestSupport
 @testable import LorafLua
 
 final class LorafModuleTests: XCTestCase {
-    private var repoRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
     func testVersionAndRequire() throws {
         let state = try LorafModule.makeState(executable: "/nonexistent/loraf", environment: [:])
         let values = try state.execute("return loraf.version, require('loraf') == loraf, loraf_test")
@@ -15,7 +12,7 @@ final class LorafModuleTests: XCTestCase {
     }
 
     func testCommittedApiReferenceMatchesRegistrations() throws {
-        let committed = try String(contentsOf: repoRoot.appendingPathComponent("docs/lua-api.md"), encoding: .utf8)
+        let committed = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/lua-api.md"), encoding: .utf8)
         XCTAssertEqual(committed, try LorafModule.apiMarkdown(),
                        "docs/lua-api.md is stale: regenerate with `.build/release/loraf api-docs > docs/lua-api.md`")
     }
@@ -31,8 +28,7 @@ final class LorafModuleTests: XCTestCase {
     }
 
     func testHomeIsFoundByWalkingUpFromTheExecutable() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("loraf-home-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
+        let root = scratchURL("loraf-home")
         let bin = root.appendingPathComponent(".build/release")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: root.appendingPathComponent("plugins/greet"), withIntermediateDirectories: true)

@@ -31,21 +31,3 @@ struct LorafLuaHarness {
         }
     }
 }
-
-/// The repository root (the folder holding Package.swift), found from this file's path.
-let bindingTestsRepositoryRoot: URL = {
-    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        url.deleteLastPathComponent()
-    }
-    return url
-}()
-
-/// models/all-MiniLM-L6-v2, or a skip that says how to get it.
-func miniLMPath() throws -> String {
-    let url = bindingTestsRepositoryRoot.appendingPathComponent("models/all-MiniLM-L6-v2")
-    guard FileManager.default.fileExists(atPath: url.appendingPathComponent("model.safetensors").path) else {
-        throw XCTSkip("models/all-MiniLM-L6-v2 is missing: run scripts/fetch_model.sh")
-    }
-    return url.path
-}

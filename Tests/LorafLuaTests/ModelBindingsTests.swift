@@ -1,10 +1,11 @@
 import XCTest
+import LorafTestSupport
 @testable import LorafLua
 
 final class ModelBindingsTests: XCTestCase {
     private func loadedModel() throws -> LorafLuaHarness {
         let lua = try LorafLuaHarness()
-        try lua.state.setGlobal("path", .string(try miniLMPath()))
+        try lua.state.setGlobal("path", .string(try miniLMDirectory().path))
         try lua.run("model = loraf.load_model(path, {task = 'classification', num_labels = 2, seed = 0})")
         return lua
     }

@@ -1,12 +1,12 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 @testable import LorafLua
 
 final class SafeTensorsBindingsTests: XCTestCase {
     func testSaveThenLoadRoundTripsTensorsAndMetadata() throws {
         let lua = try LorafLuaHarness()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("luabind-\(UUID().uuidString).safetensors").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = scratchURL("luabind").appendingPathExtension("safetensors").path
         try lua.state.setGlobal("path", .string(path))
         try lua.run("loraf.safetensors.save(path, {w = loraf.tensor{{1.5, 2}, {3, 4}}, b = loraf.tensor{-1}}, {format = 'pt'})")
         try lua.run("tensors, metadata = loraf.safetensors.load(path)")
@@ -17,8 +17,7 @@ final class SafeTensorsBindingsTests: XCTestCase {
 
     func testIntegerTensorsLoadAsNestedIntegerLists() throws {
         let lua = try LorafLuaHarness()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("luabind-int-\(UUID().uuidString).safetensors")
-        defer { try? FileManager.default.removeItem(at: path) }
+        let path = scratchURL("luabind-int").appendingPathExtension("safetensors")
         try LorafFormatsTestWriter.writeIds(to: path)
         try lua.state.setGlobal("path", .string(path.path))
         try lua.run("tensors = loraf.safetensors.load(path)")

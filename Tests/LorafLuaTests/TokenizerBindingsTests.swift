@@ -1,10 +1,11 @@
 import XCTest
+import LorafTestSupport
 @testable import LorafLua
 
 final class TokenizerBindingsTests: XCTestCase {
     func testEncodeDecodeAndVocabularySize() throws {
         let lua = try LorafLuaHarness()
-        try lua.state.setGlobal("path", .string(try miniLMPath()))
+        try lua.state.setGlobal("path", .string(try miniLMDirectory().path))
         try lua.run("tok = loraf.tokenizer(path); e = tok:encode('Hello world!')")
         XCTAssertEqual(LorafLuaHarness.numbers(try lua.value("return e.ids")), [101, 7592, 2088, 999, 102])
         XCTAssertEqual(LorafLuaHarness.numbers(try lua.value("return e.mask")), [1, 1, 1, 1, 1])

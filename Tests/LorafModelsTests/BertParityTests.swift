@@ -1,4 +1,5 @@
 import XCTest
+import LorafTestSupport
 import Foundation
 import LorafFormats
 import LorafTensor
@@ -8,7 +9,7 @@ import LorafTensor
 final class BertParityTests: XCTestCase {
     func testLastHiddenStateMatchesReference() throws {
         let model = try ModelLoader.load(directory: miniLMDirectory(), task: .base)
-        let fixture = try SafeTensorsFile(contentsOf: fixtures.appendingPathComponent("minilm_hidden.safetensors"))
+        let fixture = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("minilm_hidden.safetensors"))
         let mask = try fixture.intTensor("attention_mask")
         let input = try EncoderInput(inputIds: fixture.intTensor("input_ids"), attentionMask: mask,
                                      tokenTypeIds: fixture.intTensor("token_type_ids"))
@@ -22,7 +23,7 @@ final class BertParityTests: XCTestCase {
 
     func testPaddedRowsEqualRowsAlone() throws {
         let model = try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 3), seed: 1)
-        let fixture = try SafeTensorsFile(contentsOf: fixtures.appendingPathComponent("minilm_hidden.safetensors"))
+        let fixture = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("minilm_hidden.safetensors"))
         let ids = try fixture.intTensor("input_ids"), mask = try fixture.intTensor("attention_mask")
         let batch = try GradMode.disabled { try model.forward(EncoderInput(inputIds: ids, attentionMask: mask), model.makeContext()) }
         let seq = ids.shape[1], hidden = 384

@@ -1,4 +1,5 @@
 import XCTest
+import LorafTestSupport
 import Foundation
 import LorafFormats
 import LorafTensor
@@ -9,9 +10,7 @@ final class CheckpointErrorTests: XCTestCase {
     private func makeFolder(editConfig: (inout [String: Any]) -> Void = { _ in },
                             editTensors: (inout [SafeTensorsWriter.Tensor]) -> Void = { _ in }) throws -> URL {
         let source = try miniLMDirectory()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loraf-ckpt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let folder = try makeScratchFolder("loraf-ckpt")
         var config = try JSONSerialization.jsonObject(with: Data(contentsOf: source.appendingPathComponent("config.json"))) as! [String: Any]
         editConfig(&config)
         try JSONSerialization.data(withJSONObject: config).write(to: folder.appendingPathComponent("config.json"))

@@ -1,4 +1,5 @@
 import XCTest
+import LorafTestSupport
 import Foundation
 import LorafFormats
 import LorafModels
@@ -11,7 +12,7 @@ final class AdapterFileErrorTests: XCTestCase {
     private func savedLoRA() throws -> (URL, [(name: String, shape: [Int], values: [Float])]) {
         let model = try tinyClassifier()
         try adapt(model, "lora", ["r": .int(2), "init_lora_weights": .bool(false)])
-        let folder = temporaryFolder(self)
+        let folder = scratchURL("loraf-strategies")
         try AdapterFiles.save(model, adapter: "default", to: folder, baseModelName: nil)
         let file = try SafeTensorsFile(contentsOf: folder.appendingPathComponent(AdapterFiles.weightsFile))
         return (folder, try file.entries.map { ($0.name, $0.shape, try file.floats($0.name)) })
@@ -90,7 +91,7 @@ final class AdapterFileErrorTests: XCTestCase {
     func testBottleneckFileWithAnotherReductionFactor() throws {
         let model = try tinyClassifier()
         try adapt(model, "adapter", ["reduction_factor": .int(2)])
-        let folder = temporaryFolder(self)
+        let folder = scratchURL("loraf-strategies")
         try AdapterFiles.save(model, adapter: "default", to: folder, baseModelName: nil)
         try editConfig(folder) { $0["reduction_factor"] = 4 }
         let message = try loadError(folder)

@@ -1,4 +1,5 @@
 import XCTest
+import LorafTestSupport
 import Foundation
 import LorafFormats
 import LorafModels
@@ -28,7 +29,7 @@ func miniLMClassifier() throws -> AdaptedModel {
 
 /// The first three sentences of Tests/Fixtures/minilm_hidden.safetensors as token ids.
 func miniLMBatch() throws -> EncoderInput {
-    let file = try SafeTensorsFile(contentsOf: fixtures.appendingPathComponent("minilm_hidden.safetensors"))
+    let file = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("minilm_hidden.safetensors"))
     let ids = try file.intTensor("input_ids"), mask = try file.intTensor("attention_mask")
     let seq = ids.shape[1]
     return try EncoderInput(inputIds: IntTensor(shape: [3, seq], scalars: Array(ids.scalars[0..<(3 * seq)])),
@@ -46,13 +47,6 @@ func perturbTrainable(_ model: AdaptedModel, seed: UInt64, scale: Float = 0.05) 
     for (_, tensor) in model.trainableParameters {
         for i in 0..<tensor.count { tensor.data[i] += rng.nextNormal() * scale }
     }
-}
-
-/// A fresh temporary folder removed when the test ends.
-func temporaryFolder(_ test: XCTestCase) -> URL {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loraf-strategies-\(UUID().uuidString)")
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-    return folder
 }
 
 /// Options for `adapt` from a Swift dictionary literal (as Lua would pass them).

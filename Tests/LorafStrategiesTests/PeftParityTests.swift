@@ -1,4 +1,5 @@
 import XCTest
+import LorafTestSupport
 import Foundation
 import LorafFormats
 import LorafModels
@@ -11,12 +12,12 @@ final class PeftParityTests: XCTestCase {
     private func loadAdapted() throws -> AdaptedModel {
         let base = try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 2))
         let model = AdaptedModel(base)
-        try AdapterFiles.load(into: model, from: fixtures.appendingPathComponent("peft_lora_seqcls"), name: "default")
+        try AdapterFiles.load(into: model, from: fixturesDirectory.appendingPathComponent("peft_lora_seqcls"), name: "default")
         return model
     }
 
     private func batch() throws -> EncoderInput {
-        let file = try SafeTensorsFile(contentsOf: fixtures.appendingPathComponent("peft_lora_seqcls_logits.safetensors"))
+        let file = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("peft_lora_seqcls_logits.safetensors"))
         return try EncoderInput(inputIds: file.intTensor("input_ids"), attentionMask: file.intTensor("attention_mask"))
     }
 
@@ -24,14 +25,14 @@ final class PeftParityTests: XCTestCase {
         let model = try loadAdapted()
         model.base.eval()
         let output = try GradMode.disabled { try model.forward(batch(), model.makeContext()) }
-        let expected = try SafeTensorsFile(contentsOf: fixtures.appendingPathComponent("peft_lora_seqcls_logits.safetensors")).tensor("logits")
+        let expected = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("peft_lora_seqcls_logits.safetensors")).tensor("logits")
         XCTAssertLessThan(maxAbsDifference(try XCTUnwrap(output.logits).scalars, expected.scalars), 1e-4)
     }
 
     func testLossAndEveryGradientMatchPEFT() throws {
         let model = try loadAdapted()
         model.base.train()  // dropout is 0 in the adapter; the reference ran in train mode with all dropout at 0
-        let reference = try SafeTensorsFile(contentsOf: fixtures.appendingPathComponent("peft_lora_seqcls_grads.safetensors"))
+        let reference = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("peft_lora_seqcls_grads.safetensors"))
         let labels = try reference.intTensor("labels")
         // The reference zeroed every dropout probability; evaluation mode gives the same math here.
         let context = ForwardContext(training: false)
@@ -54,11 +55,10 @@ final class PeftParityTests: XCTestCase {
 
     func testSaveReloadsBitwiseWithPEFTKeys() throws {
         let model = try loadAdapted()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loraf-peft-\(UUID().uuidString)")
-        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let folder = scratchURL("loraf-peft")
         try AdapterFiles.save(model, adapter: "default", to: folder, baseModelName: "sentence-transformers/all-MiniLM-L6-v2")
         let ours = try SafeTensorsFile(contentsOf: folder.appendingPathComponent(AdapterFiles.weightsFile))
-        let theirs = try SafeTensorsFile(contentsOf: fixtures.appendingPathComponent("peft_lora_seqcls/adapter_model.safetensors"))
+        let theirs = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("peft_lora_seqcls/adapter_model.safetensors"))
         XCTAssertEqual(Set(ours.entries.map { "\($0.name) \($0.shape)" }), Set(theirs.entries.map { "\($0.name) \($0.shape)" }))
         for entry in theirs.entries {
             XCTAssertEqual(try ours.floats(entry.name).map(\.bitPattern), try theirs.floats(entry.name).map(\.bitPattern), entry.name)

@@ -1,4 +1,5 @@
 import XCTest
+import LorafTestSupport
 import Foundation
 import LorafFormats
 import LorafModels
@@ -58,7 +59,7 @@ final class StrategyInvariantTests: XCTestCase {
             perturbTrainable(model, seed: 5)
             let trained = try logits(model, batch)
             XCTAssertGreaterThan(maxAbsDifference(trained, baseLogits), 1e-4, label)
-            let folder = temporaryFolder(self)
+            let folder = scratchURL("loraf-strategies")
             try AdapterFiles.save(model, adapter: "default", to: folder, baseModelName: nil)
             let again = try miniLMClassifier()
             try AdapterFiles.load(into: again, from: folder, name: "default")
@@ -71,7 +72,7 @@ final class StrategyInvariantTests: XCTestCase {
         try adapt(model, "bitfit", name: "bit")
         try adapt(model, "adapter", name: "bn", ["variant": .string("pfeiffer"), "reduction_factor": .int(2)])
         for (name, peftType) in [("bit", "BITFIT"), ("bn", "BOTTLENECK")] {
-            let folder = temporaryFolder(self)
+            let folder = scratchURL("loraf-strategies")
             try AdapterFiles.save(model, adapter: name, to: folder, baseModelName: nil)
             let config = try AdapterFiles.readConfig(folder)
             XCTAssertEqual(config["peft_type"], .string(peftType))

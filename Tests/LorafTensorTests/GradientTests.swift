@@ -1,4 +1,5 @@
 import XCTest
+import LorafTestSupport
 @testable import LorafTensor
 
 /// Every differentiable op against central finite differences, on shapes with size-1, odd and broadcast axes.

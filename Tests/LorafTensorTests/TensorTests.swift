@@ -1,4 +1,5 @@
 import XCTest
+import LorafTestSupport
 import Foundation
 @testable import LorafTensor
 

@@ -1,4 +1,5 @@
 import XCTest
+import LorafTestSupport
 @testable import LorafTokenizers
 
 /// Rectangular batches: right padding with the pad id, masks and token types, row-major
@@ -42,7 +43,7 @@ final class TokenizerBatchTests: XCTestCase {
             XCTAssertEqual(error as? TokenizerError,
                            .invalidArgument(name: "pairs", reason: "has 1 texts but 'texts' has 2"))
         }
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         try SyntheticTokenizerFile.write(to: folder)
         let synthetic = try WordPieceTokenizer(modelDirectory: folder)
         XCTAssertThrowsError(try synthetic.encodeBatch(["a"], padding: .maxLength))

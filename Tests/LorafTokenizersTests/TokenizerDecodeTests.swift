@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 @testable import LorafTokenizers
 
 /// Decoding: expected strings from HF `tokenizers` 0.23 (WordPiece decoder with cleanup).
@@ -20,7 +21,7 @@ final class TokenizerDecodeTests: XCTestCase {
     func testRoundTripOnSST2Dev() throws {
         var tokenizer = try TokenizerTestSupport.loadTokenizer()
         tokenizer.truncation = nil
-        let url = TokenizerTestSupport.packageRoot.appendingPathComponent("data/sst2/dev.txt")
+        let url = repositoryRoot.appendingPathComponent("data/sst2/dev.txt")
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
         XCTAssertGreaterThan(lines.count, 800)
         for line in lines {

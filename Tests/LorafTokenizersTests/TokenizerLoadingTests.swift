@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 @testable import LorafTokenizers
 
 /// Loading from tokenizer.json and vocab.txt, and the errors for missing or malformed files.
@@ -27,7 +28,7 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testSyntheticFileLoadsAndTokenizes() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         try SyntheticTokenizerFile.write(to: folder)
         let tokenizer = try WordPieceTokenizer(modelDirectory: folder)
         XCTAssertNil(tokenizer.truncation)
@@ -39,7 +40,7 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testMissingFolderNamesBothFiles() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let json = folder.appendingPathComponent("tokenizer.json").path
         let vocab = folder.appendingPathComponent("vocab.txt").path
         assertThrows(.missingFile(path: json + " (nor " + vocab + ")")) {
@@ -51,7 +52,7 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testCorruptJSONIsUnreadable() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let url = folder.appendingPathComponent("tokenizer.json")
         try Data("{\"model\": {\"vocab\": ".utf8).write(to: url)
         XCTAssertThrowsError(try WordPieceTokenizer(modelDirectory: folder)) { error in
@@ -64,44 +65,30 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testMissingAndMistypedFieldsAreNamed() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let path = folder.appendingPathComponent("tokenizer.json").path
-        try SyntheticTokenizerFile.write(to: folder) { json in
-            var model = json["model"] as! [String: Any]
-            model["vocab"] = nil
-            json["model"] = model
-        }
+        try SyntheticTokenizerFile.writeEditingModel(to: folder) { model in model["vocab"] = nil }
         assertThrows(.malformedField(path: path, field: "model.vocab", reason: "required field is missing")) {
             _ = try WordPieceTokenizer(modelDirectory: folder)
         }
-        try SyntheticTokenizerFile.write(to: folder) { json in
-            var model = json["model"] as! [String: Any]
-            model["unk_token"] = 7
-            json["model"] = model
-        }
+        try SyntheticTokenizerFile.writeEditingModel(to: folder) { model in model["unk_token"] = 7 }
         assertThrows(.malformedField(path: path, field: "model.unk_token", reason: "expected a value of type String")) {
             _ = try WordPieceTokenizer(modelDirectory: folder)
         }
     }
 
     func testInconsistentValuesAreRejected() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let path = folder.appendingPathComponent("tokenizer.json").path
-        try SyntheticTokenizerFile.write(to: folder) { json in
-            var model = json["model"] as! [String: Any]
-            model["unk_token"] = "<unk>"
-            json["model"] = model
-        }
+        try SyntheticTokenizerFile.writeEditingModel(to: folder) { model in model["unk_token"] = "<unk>" }
         assertThrows(.malformedField(path: path, field: "model.unk_token",
                                      reason: "token '<unk>' is not in the vocabulary")) {
             _ = try WordPieceTokenizer(modelDirectory: folder)
         }
-        try SyntheticTokenizerFile.write(to: folder) { json in
-            var model = json["model"] as! [String: Any]
+        try SyntheticTokenizerFile.writeEditingModel(to: folder) { model in
             var vocab = model["vocab"] as! [String: Int]
             vocab["b"] = 40
             model["vocab"] = vocab
-            json["model"] = model
         }
         XCTAssertThrowsError(try WordPieceTokenizer(modelDirectory: folder)) { error in
             guard case let .malformedField(_, field, reason)? = error as? TokenizerError else {
@@ -122,13 +109,9 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testOtherPipelinesAreUnsupported() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let path = folder.appendingPathComponent("tokenizer.json").path
-        try SyntheticTokenizerFile.write(to: folder) { json in
-            var model = json["model"] as! [String: Any]
-            model["type"] = "BPE"
-            json["model"] = model
-        }
+        try SyntheticTokenizerFile.writeEditingModel(to: folder) { model in model["type"] = "BPE" }
         assertThrows(.unsupported(path: path, field: "model.type", value: "'BPE'")) {
             _ = try WordPieceTokenizer(modelDirectory: folder)
         }
@@ -141,7 +124,7 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testVocabularyTextFallback() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let url = folder.appendingPathComponent("vocab.txt")
         try Data((SyntheticTokenizerFile.vocabulary.joined(separator: "\n") + "\n").utf8).write(to: url)
         try Data(#"{"do_lower_case": false, "cls_token": {"content": "[CLS]"}}"#.utf8)
@@ -154,7 +137,7 @@ final class TokenizerLoadingTests: XCTestCase {
     }
 
     func testVocabularyTextErrors() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         let url = folder.appendingPathComponent("vocab.txt")
         try Data([0x61, 0x0A, 0xFF, 0xFE, 0x0A]).write(to: url)
         assertThrows(.unreadableFile(path: url.path, reason: "not valid UTF-8")) {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 @testable import LorafTokenizers
 
 /// Ids must equal the reference (HF `tokenizers` with the model's tokenizer.json) for every case
@@ -14,7 +15,7 @@ final class TokenizerParityTests: XCTestCase {
     }
 
     private func loadCases() throws -> [ParityFile.Case] {
-        let url = TokenizerTestSupport.fixturesDirectory.appendingPathComponent("tokenizer_parity.json")
+        let url = fixturesDirectory.appendingPathComponent("tokenizer_parity.json")
         let cases = try JSONDecoder().decode(ParityFile.self, from: Data(contentsOf: url)).cases
         XCTAssertGreaterThan(cases.count, 1000, "the fixture should hold the SST-2 dev and TREC test sentences")
         return cases
@@ -41,9 +42,9 @@ final class TokenizerParityTests: XCTestCase {
     }
 
     func testEveryFixtureCaseMatchesFromVocabularyText() throws {
-        let folder = try TokenizerTestSupport.makeTemporaryFolder(for: self)
+        let folder = try makeScratchFolder("loraf-tokenizer-tests")
         for name in ["vocab.txt", "tokenizer_config.json"] {
-            try FileManager.default.copyItem(at: TokenizerTestSupport.requireModelDirectory().appendingPathComponent(name),
+            try FileManager.default.copyItem(at: miniLMDirectory().appendingPathComponent(name),
                                              to: folder.appendingPathComponent(name))
         }
         let tokenizer = try WordPieceTokenizer(modelDirectory: folder)

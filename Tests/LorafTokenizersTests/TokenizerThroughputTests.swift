@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 @testable import LorafTokenizers
 
 /// Tokenizes the SST-2 training set (6,920 sentences) and reports load time and sentences per second.
@@ -9,7 +10,7 @@ final class TokenizerThroughputTests: XCTestCase {
         var tokenizer = try TokenizerTestSupport.loadTokenizer()
         print(String(format: "tokenizer.json loaded in %.3f s", Date().timeIntervalSince(loadStart)))
         tokenizer.truncation = nil
-        let url = TokenizerTestSupport.packageRoot.appendingPathComponent("data/sst2/train.txt")
+        let url = repositoryRoot.appendingPathComponent("data/sst2/train.txt")
         let sentences = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
             .map { String($0.drop { $0 != " " }.dropFirst()) }
         XCTAssertEqual(sentences.count, 6920)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 @testable import LorafTensor
 @testable import LorafTraining
 
@@ -7,9 +8,7 @@ final class CheckpointStoreTests: XCTestCase {
     var folder: URL!
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("loraf-ckpt-\(UUID().uuidString)")
-        let created = folder!
-        addTeardownBlock { try? FileManager.default.removeItem(at: created) }
+        folder = scratchURL("loraf-ckpt")
     }
 
     func trainerState(step: Int) throws -> TrainerState {

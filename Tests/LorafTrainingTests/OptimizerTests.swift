@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 @testable import LorafTensor
 @testable import LorafTraining
 
@@ -190,9 +191,6 @@ final class OptimizerTests: XCTestCase {
     }
 
     func temporaryFile(_ name: String) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loraf-optim-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-        return folder.appendingPathComponent(name)
+        try makeScratchFolder("loraf-optim").appendingPathComponent(name)
     }
 }

@@ -1,14 +1,13 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 @testable import LorafTraining
 
 final class RunFolderTests: XCTestCase {
     var root: URL!
 
     override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("loraf-runs-\(UUID().uuidString)")
-        let created = root!
-        addTeardownBlock { try? FileManager.default.removeItem(at: created) }
+        root = scratchURL("loraf-runs")
     }
 
     func testMetricsLinesAreJSONInOrderAndAppended() throws {

@@ -1,12 +1,9 @@
 import Foundation
 import XCTest
+import LorafTestSupport
 
 /// Temporary files and the repository's data/ folder for reader tests.
 enum TestFiles {
-    /// The repository root, found from this file's path (Tests/LorafTrainingTests/TestFiles.swift).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
     /// The absolute path of a file under data/.
     static func data(_ relativePath: String) -> String {
         repositoryRoot.appendingPathComponent("data").appendingPathComponent(relativePath).path

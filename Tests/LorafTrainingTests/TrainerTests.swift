@@ -1,4 +1,5 @@
 import XCTest
+import LorafTestSupport
 import Foundation
 import LorafModels
 import LorafStrategies
@@ -8,22 +9,8 @@ import LorafTokenizers
 
 /// The training loop on the real model and real SST-2 lines: learning, determinism, resume, NaN guard, schedule.
 final class TrainerTests: XCTestCase {
-    private var root: URL {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { url.deleteLastPathComponent() }
-        return url
-    }
-
-    private func modelDirectory() throws -> URL {
-        let url = root.appendingPathComponent("models/all-MiniLM-L6-v2")
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("model.safetensors").path) else {
-            throw XCTSkip("models/all-MiniLM-L6-v2 is missing: run scripts/fetch_model.sh")
-        }
-        return url
-    }
-
     private func makeLoRAModel(seed: UInt64 = 0) throws -> AdaptedModel {
-        let model = AdaptedModel(try ModelLoader.load(directory: modelDirectory(), task: .classification(numLabels: 2), seed: seed))
+        let model = AdaptedModel(try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 2), seed: seed))
         var options = Options(["r": .int(8), "lora_alpha": .int(16), "lora_dropout": .double(0.1), "target_modules": .list([.string("query"), .string("value")])], context: "test")
         try model.adapt(strategy: StrategyRegistry.shared.strategy(named: "lora"), name: "sst2", options: options)
         options.ignore([])
@@ -31,7 +18,7 @@ final class TrainerTests: XCTestCase {
     }
 
     private func data(_ file: String, range: Range<Int>, tokenizer: WordPieceTokenizer) throws -> TokenizedDataset {
-        let all = try TextClassificationDataset.read(root.appendingPathComponent("data/sst2/\(file)").path, options: DatasetReadOptions(numLabels: 2))
+        let all = try TextClassificationDataset.read(TestFiles.data("sst2/\(file)"), options: DatasetReadOptions(numLabels: 2))
         return try TokenizedDataset(TextClassificationDataset(examples: Array(all.examples[range])), tokenizer: tokenizer, maxLength: 64)
     }
 
@@ -49,7 +36,7 @@ final class TrainerTests: XCTestCase {
     }
 
     func testShortRunLowersLossAndBeatsChance() throws {
-        let tokenizer = try WordPieceTokenizer(modelDirectory: modelDirectory())
+        let tokenizer = try WordPieceTokenizer(modelDirectory: miniLMDirectory())
         let model = try makeLoRAModel()
         let train = try data("train.txt", range: 0..<400, tokenizer: tokenizer)
         let dev = try data("dev.txt", range: 0..<200, tokenizer: tokenizer)
@@ -71,10 +58,9 @@ final class TrainerTests: XCTestCase {
     }
 
     func testResumeContinuesBitwise() throws {
-        let tokenizer = try WordPieceTokenizer(modelDirectory: modelDirectory())
+        let tokenizer = try WordPieceTokenizer(modelDirectory: miniLMDirectory())
         let train = try data("train.txt", range: 0..<96, tokenizer: tokenizer)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loraf-resume-\(UUID().uuidString)")
-        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        let folder = scratchURL("loraf-resume")
 
         var full = config(8)
         full.epochs = 2
@@ -115,7 +101,7 @@ final class TrainerTests: XCTestCase {
     }
 
     func testWarmupLearningRatesAndNaNGuard() throws {
-        let tokenizer = try WordPieceTokenizer(modelDirectory: modelDirectory())
+        let tokenizer = try WordPieceTokenizer(modelDirectory: miniLMDirectory())
         let train = try data("train.txt", range: 0..<64, tokenizer: tokenizer)
         var c = config(6)
         c.optimizer = .sgd(learningRate: 1.0, momentum: 0, weightDecay: 0, nesterov: false)

@@ -12,7 +12,7 @@ import LorafTensor
 /// adds exactly zero, disabled adapters add nothing (the base model runs), and in a mixed-adapter batch each row
 /// gets only its own adapter's difference. Merging writes b_adapter into the base bias and keeps the original, so
 /// unmerging restores it bit for bit.
-public final class BitFitBiasLayer: UnaryModule {
+public final class BitFitBiasLayer: UnaryModule, AdapterWrapper {
     public override var kind: String { "BitFitBias" }
     /// The adapter whose bias is currently written into the base layer, and the base bias from before.
     private(set) var merged: (adapter: String, original: Tensor)?
@@ -23,7 +23,6 @@ public final class BitFitBiasLayer: UnaryModule {
         register(child: "bitfit", Module())
     }
 
-    var baseLayer: UnaryModule { childIfPresent("base_layer") as! UnaryModule } // registered in init, never removed
     private var biases: Module { childIfPresent("bitfit")! } // registered in init, never removed
 
     /// The base layer's bias [out]. Throws when the wrapped layer has none.

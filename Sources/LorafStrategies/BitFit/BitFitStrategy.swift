@@ -19,23 +19,9 @@ public final class BitFitStrategy: Strategy {
     public func attach(to model: AdaptedModel, adapterName: String, options: inout Options) throws -> Adapter {
         let paths = try BitFitStrategy.biasLayerPaths(in: model.base, context: options.context)
         let adapter = BitFitAdapter(name: adapterName, strategy: self, anchors: paths.map(AdapterFiles.filePath(ofModule:)))
-        do {
-            for path in paths {
-                let layer: BitFitBiasLayer
-                if let existing = model.base.module(at: path) as? BitFitBiasLayer {
-                    layer = existing
-                } else {
-                    guard let base = model.base.module(at: path) as? UnaryModule else { continue } // checked by biasLayerPaths
-                    layer = BitFitBiasLayer(base: base)
-                    try model.base.replaceModule(at: path) { _ in layer }
-                }
-                try layer.addAdapter(adapterName)
-            }
-        } catch {
-            try? adapter.remove(from: model)
-            throw error
+        return try attachOrRollBack(adapter, to: model) {
+            for path in paths { try BitFitBiasLayer.wrapping(path, in: model.base).addAdapter(adapterName) }
         }
-        return adapter
     }
 
     /// Paths of the modules to wrap (or already wrapped) for every body bias, in model order.
@@ -106,8 +92,6 @@ final class BitFitAdapter: Adapter {
     }
 
     func remove(from model: AdaptedModel) throws {
-        for (path, layer) in layers(in: model) where !layer.removeAdapter(name) {
-            try model.base.replaceModule(at: path) { _ in layer.baseLayer }
-        }
+        try removeAdapter(name, from: layers(in: model), in: model.base)
     }
 }

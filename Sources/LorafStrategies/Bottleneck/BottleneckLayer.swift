@@ -8,7 +8,7 @@ import LorafTensor
 /// factor, with bias) and `adapter_up.<adapter>` (Linear back to out, with bias), so in-memory paths read
 /// `...output.dense.adapter_down.sst2.weight`. Input [..., in] → output [..., out]. In a mixed-adapter batch each
 /// row gets only its own adapter's term; rows naming no adapter get h.
-public final class BottleneckAdapterLayer: UnaryModule {
+public final class BottleneckAdapterLayer: UnaryModule, AdapterWrapper {
     public override var kind: String { "BottleneckAdapter" }
     private var activations: [String: Activation] = [:]
 
@@ -19,7 +19,6 @@ public final class BottleneckAdapterLayer: UnaryModule {
         register(child: "adapter_up", Module())
     }
 
-    var baseLayer: UnaryModule { childIfPresent("base_layer") as! UnaryModule } // registered in init, never removed
     private var down: Module { childIfPresent("adapter_down")! } // registered in init, never removed
     private var up: Module { childIfPresent("adapter_up")! }
 

@@ -34,25 +34,15 @@ public final class BottleneckStrategy: Strategy {
         let selector = TargetSelector(targets: .regex(pattern), layers: config.layersToTransform)
         let paths = try selector.select(from: candidates, context: options.context)
         let adapter = BottleneckAdapter(name: adapterName, strategy: self, config: config, targets: paths)
-        do {
+        let context = options.context
+        return try attachOrRollBack(adapter, to: model) {
             for path in paths {
-                let layer: BottleneckAdapterLayer
-                if let existing = wrapperInChain(BottleneckAdapterLayer.self, from: path, in: model.base)?.layer {
-                    layer = existing
-                } else {
-                    guard let base = model.base.module(at: path) as? UnaryModule else { continue } // a candidate
-                    layer = BottleneckAdapterLayer(base: base)
-                    try model.base.replaceModule(at: path) { _ in layer }
-                }
+                let layer = try BottleneckAdapterLayer.wrapping(path, in: model.base)
                 let width = innermostLinear(layer)?.outFeatures ?? 0
-                try layer.addAdapter(adapterName, size: config.bottleneck(forWidth: width, context: options.context),
+                try layer.addAdapter(adapterName, size: config.bottleneck(forWidth: width, context: context),
                                      activation: config.activation, downStd: BottleneckStrategy.downInitStd, rng: &rng)
             }
-        } catch {
-            try? adapter.remove(from: model)
-            throw error
         }
-        return adapter
     }
 
     public func attachOptions(fromSavedConfig config: [String: OptionValue]) throws -> [String: OptionValue] {
@@ -108,8 +98,6 @@ final class BottleneckAdapter: Adapter {
     }
 
     func remove(from model: AdaptedModel) throws {
-        for (path, layer) in layers(in: model) where !layer.removeAdapter(name) {
-            try model.base.replaceModule(at: path) { _ in layer.baseLayer }
-        }
+        try removeAdapter(name, from: layers(in: model), in: model.base)
     }
 }

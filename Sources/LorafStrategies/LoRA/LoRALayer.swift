@@ -8,7 +8,7 @@ import LorafTensor
 /// `lora_B.<adapter>` (Linear r → out, no bias), so in-memory paths read
 /// `...query.lora_A.default.weight` as in PEFT. In a mixed-adapter batch each row gets only its own adapter's
 /// update. A merged adapter's update is already in the base weight and is skipped.
-public final class LoRALinear: UnaryModule {
+public final class LoRALinear: UnaryModule, AdapterWrapper {
     public override var kind: String { "LoRALinear" }
     var scaling: [String: Float] = [:]
     var dropout: [String: Float] = [:]
@@ -23,7 +23,6 @@ public final class LoRALinear: UnaryModule {
 
     var loraA: Module { childIfPresent("lora_A")! } // registered in init, never removed
     var loraB: Module { childIfPresent("lora_B")! }
-    var baseLayer: UnaryModule { childIfPresent("base_layer") as! UnaryModule } // registered in init
 
     /// The innermost Linear under `base_layer` (which may itself be another strategy's wrapper).
     var baseLinear: Linear? { innermostLinear(baseLayer) }

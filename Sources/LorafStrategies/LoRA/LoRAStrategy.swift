@@ -26,29 +26,14 @@ public final class LoRAStrategy: Strategy {
             }
         }
         let adapter = LoRAAdapter(name: adapterName, strategy: self, config: config, targets: paths)
-        do {
+        return try attachOrRollBack(adapter, to: model) {
             for path in paths {
                 let (r, alpha) = config.rankAndAlpha(for: path)
-                let layer: LoRALinear
-                if let existing = wrapperInChain(LoRALinear.self, from: path, in: model.base)?.layer {
-                    layer = existing
-                } else {
-                    var wrapper: LoRALinear?
-                    try model.base.replaceModule(at: path) { base in
-                        let w = LoRALinear(base: base as! UnaryModule) // checked above: (a wrapper of) a Linear
-                        wrapper = w
-                        return w
-                    }
-                    layer = wrapper!
-                }
-                try layer.addAdapter(adapterName, r: r, scale: config.scaling(r: r, alpha: alpha), p: Float(config.loraDropout),
-                                     initialization: config.initialization, rng: &rng)
+                try LoRALinear.wrapping(path, in: model.base).addAdapter(
+                    adapterName, r: r, scale: config.scaling(r: r, alpha: alpha), p: Float(config.loraDropout),
+                    initialization: config.initialization, rng: &rng)
             }
-        } catch {
-            try? adapter.remove(from: model)
-            throw error
         }
-        return adapter
     }
 
     public func attachOptions(fromSavedConfig config: [String: OptionValue]) throws -> [String: OptionValue] {
@@ -132,8 +117,6 @@ final class LoRAAdapter: Adapter {
     }
 
     func remove(from model: AdaptedModel) throws {
-        for (path, layer) in layers(in: model) where !layer.removeAdapter(name) {
-            try model.base.replaceModule(at: path) { _ in layer.baseLayer }
-        }
+        try removeAdapter(name, from: layers(in: model), in: model.base)
     }
 }

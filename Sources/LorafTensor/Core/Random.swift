@@ -1,64 +1,59 @@
-/// A small, fast, seedable pseudo-random generator: xoshiro256** (Blackman & Vigna 2018), seeded through
-/// SplitMix64. Its whole state is four `UInt64` words, so it can be saved in a checkpoint and restored exactly.
+/// xoshiro256** 1.0 (Blackman and Vigna, "Scrambled linear pseudorandom number generators", ACM TOMS 2021),
+/// seeded through ``SplitMix64``: a small, fast, seedable generator with a 256-bit state. Implemented here,
+/// rather than taken from the standard library, so that initialisation, dropout and data order are the same on
+/// every platform and Swift version, and its state can be saved in a checkpoint and restored exactly.
 ///
 /// One seed fixes initialisation, dropout and data order in loraf; each consumer derives its own stream with
 /// `RandomGenerator(seed:stream:)` so that adding draws in one place does not shift another.
-public struct RandomGenerator: RandomNumberGenerator, Codable, Equatable {
-    public private(set) var state: [UInt64]
+public struct RandomGenerator: RandomNumberGenerator, Sendable, Hashable {
+    private var s0, s1, s2, s3: UInt64
 
-    /// A generator for `seed`; `stream` selects an independent sequence for the same seed.
+    /// The four state words `s0...s3`; never all zero.
+    public var state: [UInt64] { [s0, s1, s2, s3] }
+
+    /// A generator for `seed`: the state is four successive SplitMix64 outputs started at
+    /// `seed + stream · 0xD1B54A32D192ED03`. `stream` selects an independent sequence for the same seed;
+    /// stream 0 is the plain SplitMix64 seeding of the reference implementation.
     public init(seed: UInt64, stream: UInt64 = 0) {
-        var sm = seed &+ stream &* 0xD1B5_4A32_D192_ED03
-        func splitMix() -> UInt64 {
-            sm &+= 0x9E37_79B9_7F4A_7C15
-            var z = sm
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        state = [splitMix(), splitMix(), splitMix(), splitMix()]
+        var mixer = SplitMix64(seed: seed &+ stream &* 0xD1B5_4A32_D192_ED03)
+        (s0, s1, s2, s3) = (mixer.next(), mixer.next(), mixer.next(), mixer.next())
     }
 
-    /// Restores a generator from a saved `state` (four words).
-    public init?(state: [UInt64]) {
-        guard state.count == 4, state.contains(where: { $0 != 0 }) else { return nil }
-        self.state = state
+    /// Restores a generator from a saved `state` (four words, as ``state`` gives them).
+    /// - Throws: ``RandomStateError/wordCount(_:)`` unless there are four words,
+    ///   ``RandomStateError/allZeroState`` for the all-zero state, which the generator cannot leave.
+    public init(state: [UInt64]) throws {
+        guard state.count == 4 else { throw RandomStateError.wordCount(state.count) }
+        guard state.contains(where: { $0 != 0 }) else { throw RandomStateError.allZeroState }
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
     }
 
     public mutating func next() -> UInt64 {
-        let result = rotl(state[1] &* 5, 7) &* 9
-        let t = state[1] << 17
-        state[2] ^= state[0]
-        state[3] ^= state[1]
-        state[1] ^= state[2]
-        state[0] ^= state[3]
-        state[2] ^= t
-        state[3] = rotl(state[3], 45)
+        let result = rotateLeft(s1 &* 5, by: 7) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = rotateLeft(s3, by: 45)
         return result
     }
-
-    /// A uniform Float in [0, 1) with 24 random bits.
-    public mutating func nextUniform() -> Float {
-        Float(next() >> 40) * (1.0 / 16_777_216.0)
-    }
-
-    /// A standard normal sample (Box–Muller).
-    public mutating func nextNormal() -> Float {
-        var u1 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
-        if u1 < 1e-300 { u1 = 1e-300 }
-        let u2 = Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
-        return Float((-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2))
-    }
-
-    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
 
-#if canImport(Glibc)
-import Glibc
-@inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#else
-import Darwin
-@inline(__always) private func _log(_ x: Double) -> Double { Darwin.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-#endif
+/// Errors restoring a ``RandomGenerator`` state.
+public enum RandomStateError: Error, Equatable, CustomStringConvertible {
+    /// The saved state does not have four words.
+    case wordCount(Int)
+    /// xoshiro256** stays at zero forever from the all-zero state.
+    case allZeroState
+
+    public var description: String {
+        switch self {
+        case .wordCount(let count): return "xoshiro256** state must have 4 words, got \(count)"
+        case .allZeroState: return "xoshiro256** state must not be all zero"
+        }
+    }
+}
+
+@inline(__always) private func rotateLeft(_ x: UInt64, by k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }

@@ -1,4 +1,5 @@
 import Foundation
+import LorafFormats
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,20 +13,17 @@ private func posixWrite(_ descriptor: Int32, _ start: UnsafeRawPointer, _ count:
 /// File-system steps that survive a crash or power loss: data reaches the disk (fsync) before a rename makes it
 /// visible, and renames are made durable by syncing the folder that holds them.
 enum DurableFiles {
-    /// Writes `data` to `url` atomically: a temporary file in the same folder (`.<name>.tmp`), fsync, rename over
-    /// `url`, fsync of the folder. Readers see the old content or the new, never a mix.
-    /// - Throws: ``CheckpointError/io(operation:path:reason:)``; `url` is then unchanged.
+    /// Writes `data` to `url` atomically with LorafFormats' ``AtomicFileWriter`` (a unique temporary file in the
+    /// same folder, fsync, rename over `url`), then fsyncs the folder and, unlike that writer, fails when the
+    /// folder cannot be synced: a checkpoint must know its rename is durable. Readers see the old content or the
+    /// new, never a mix.
+    /// - Throws: ``CheckpointError/io(operation:path:reason:)``; `url` is unchanged when the write itself fails.
     static func write(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".tmp")
         do {
-            let descriptor = try openForWriting(temporary.path)
-            defer { close(descriptor) }
-            try data.withUnsafeBytes { try writeAll($0, to: descriptor, path: temporary.path) }
-            guard fsync(descriptor) == 0 else { throw failure("fsync", temporary.path) }
-            try rename(temporary, to: url)
-        } catch {
-            unlink(temporary.path)
-            throw error
+            try AtomicFileWriter.write([UInt8](data), to: url)
+        } catch let error as SafeTensorsError {
+            guard case .ioFailure(let operation, let path, let reason) = error.problem else { throw error }
+            throw CheckpointError.io(operation: operation, path: path, reason: reason)
         }
         try syncDirectory(url.deletingLastPathComponent())
     }

@@ -10,7 +10,7 @@ public struct TrainerState: Codable, Equatable, Sendable {
     public var epoch: Int
     /// The batch sampler's position and generator (nil when the loop does not use a ``BatchSampler``).
     public var sampler: BatchSamplerState?
-    /// The dropout generator's state words (e.g. the four words of a ``Xoshiro256StarStar``).
+    /// The dropout generator's state words (e.g. the four words of a ``RandomGenerator``).
     public var dropoutGeneratorState: [UInt64]
     /// The last step the learning-rate schedule was asked for (its next step is this + 1).
     public var schedulePosition: Int

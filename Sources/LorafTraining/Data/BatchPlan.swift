@@ -1,7 +1,9 @@
+import LorafTensor
+
 /// How an epoch's examples are cut into batches of example indices. Independent of the tokenizer: length
 /// grouping only needs each example's token count.
 ///
-/// One epoch's order, drawn from a ``Xoshiro256StarStar`` (see ``batches(using:)``):
+/// One epoch's order, drawn from a ``RandomGenerator`` (see ``batches(using:)``):
 /// 1. indices `0..<exampleCount`, Fisher–Yates shuffled when ``shuffle`` is on;
 /// 2. without length grouping: consecutive runs of ``batchSize``;
 ///    with ``LengthGrouping``: the list is cut into mega-batches of `megaBatchFactor × batchSize`, each
@@ -69,7 +71,7 @@ public struct BatchPlan: Sendable, Hashable, Codable {
 
     /// One epoch's batches of example indices, drawing randomness from `generator` (advanced only when
     /// ``shuffle`` is on). Every index appears once, except those of a dropped last batch.
-    public func batches(using generator: inout Xoshiro256StarStar) -> [[Int]] {
+    public func batches(using generator: inout RandomGenerator) -> [[Int]] {
         var order = Array(0..<exampleCount)
         if shuffle { generator.shuffle(&order) }
         var batches = lengthGrouping.map { lengthSortedBatches(of: order, grouping: $0) } ?? chunks(of: order[...])

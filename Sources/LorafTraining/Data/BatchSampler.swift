@@ -1,3 +1,5 @@
+import LorafTensor
+
 /// Where a ``BatchSampler`` is in its run, saved in training checkpoints so that a resumed run sees exactly
 /// the batches the uninterrupted run would have seen.
 public struct BatchSamplerState: Sendable, Hashable, Codable {
@@ -6,7 +8,7 @@ public struct BatchSamplerState: Sendable, Hashable, Codable {
     /// Batches of this epoch already handed out.
     public let position: Int
     /// The generator as it was before this epoch's order was drawn.
-    public let epochStartGenerator: Xoshiro256StarStar
+    public let epochStartGenerator: RandomGenerator
     /// The plan's example count and batch size, checked on restore.
     public let exampleCount: Int
     public let batchSize: Int
@@ -29,13 +31,13 @@ public struct BatchSampler: Sendable {
     public private(set) var epoch: Int
     /// Batches of the current epoch already handed out.
     public private(set) var position: Int
-    private var epochStartGenerator: Xoshiro256StarStar
-    private var nextEpochGenerator: Xoshiro256StarStar
+    private var epochStartGenerator: RandomGenerator
+    private var nextEpochGenerator: RandomGenerator
     private var epochBatches: [[Int]]
 
     /// Starts at epoch 0 with a generator seeded by `seed`.
     public init(plan: BatchPlan, seed: UInt64) {
-        self.init(plan: plan, epoch: 0, position: 0, generator: Xoshiro256StarStar(seed: seed))
+        self.init(plan: plan, epoch: 0, position: 0, generator: RandomGenerator(seed: seed))
     }
 
     /// Resumes from a saved ``state``.
@@ -53,7 +55,7 @@ public struct BatchSampler: Sendable {
         self.init(plan: plan, epoch: state.epoch, position: state.position, generator: state.epochStartGenerator)
     }
 
-    private init(plan: BatchPlan, epoch: Int, position: Int, generator: Xoshiro256StarStar) {
+    private init(plan: BatchPlan, epoch: Int, position: Int, generator: RandomGenerator) {
         self.plan = plan
         self.epoch = epoch
         self.position = position

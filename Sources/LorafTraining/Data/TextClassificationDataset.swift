@@ -1,3 +1,5 @@
+import LorafTensor
+
 /// A list of labelled texts for sentence(-pair) classification, read from a file of one of the
 /// ``DatasetFormat``s. See docs/data.md for the formats and their error messages.
 public struct TextClassificationDataset: Sendable, Hashable, Codable {
@@ -45,7 +47,7 @@ public struct TextClassificationDataset: Sendable, Hashable, Codable {
     ///
     /// The held-out count is `fraction × count` rounded to the nearest integer, kept within `1...count-1`.
     /// Which examples are held out is drawn by a Fisher–Yates shuffle of the indices with
-    /// ``Xoshiro256StarStar`` seeded by `seed`; both parts keep the original file order. The same data and seed
+    /// ``RandomGenerator`` seeded by `seed`; both parts keep the original file order. The same data and seed
     /// always give the same split, on every platform.
     /// - Returns: the remaining examples and the held-out ones.
     /// - Throws: ``DatasetError/invalidOption(_:)`` when `fraction` is not strictly between 0 and 1 or the
@@ -57,7 +59,7 @@ public struct TextClassificationDataset: Sendable, Hashable, Codable {
         }
         guard count >= 2 else { throw DatasetError.invalidOption("cannot split a dataset of \(count) example(s)") }
         let holdoutCount = min(max(Int((fraction * Double(count)).rounded()), 1), count - 1)
-        var generator = Xoshiro256StarStar(seed: seed)
+        var generator = RandomGenerator(seed: seed)
         var order = Array(examples.indices)
         generator.shuffle(&order)
         var isHeldOut = [Bool](repeating: false, count: count)

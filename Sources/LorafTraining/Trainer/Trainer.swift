@@ -70,10 +70,11 @@ public final class Trainer {
             try restoreTrainable(from: checkpoint.adapterURL.appendingPathComponent(Trainer.trainableFile), parameters)
             try optimizer.restore(checkpoint.optimizerState(), for: parameters)
             if let saved = state.sampler { sampler = try BatchSampler(plan: plan, restoring: saved) }
-            guard let rng = RandomGenerator(state: state.dropoutGeneratorState) else {
-                throw TrainingError.data("\(checkpoint.trainerStateURL.path): invalid dropout generator state")
+            do {
+                context.rng = try RandomGenerator(state: state.dropoutGeneratorState)
+            } catch {
+                throw TrainingError.data("\(checkpoint.trainerStateURL.path): invalid dropout generator state: \(error)")
             }
-            context.rng = rng
             step = state.globalStep
             lossHistory = state.lossHistory
             evalHistory = state.evalHistory
