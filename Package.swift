@@ -12,6 +12,7 @@
 //   LorafStrategies        adaptation strategies (LoRA, BitFit, bottleneck adapters) and PEFT files
 //   LorafTraining          datasets, optimisers, schedules, the training loop, checkpoints
 //   LorafLua               the Swift <-> Lua bridge and the `loraf` Lua module
+//   LorafPlugins           loading Swift plugins (plugins/NAME, a dynamic library) and listing what loaded
 //   loraf                  the command-line tool
 import PackageDescription
 
@@ -36,7 +37,7 @@ let package = Package(
     products: [
         .executable(name: "loraf", targets: ["loraf"]),
         .library(name: "Loraf", targets: ["LorafTensor", "LorafFormats", "LorafTokenizers", "LorafModels",
-                                         "LorafStrategies", "LorafTraining", "LorafLua"]),
+                                         "LorafStrategies", "LorafTraining", "LorafLua", "LorafPlugins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,8 +55,13 @@ let package = Package(
         .target(name: "LorafStrategies", dependencies: ["LorafModels"]),
         .target(name: "LorafTraining", dependencies: ["LorafStrategies"]),
         .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining"]),
+        // Plugins are compiled against this build's modules and resolve loraf's symbols in the program that
+        // loads them, so there is one copy of every type and registry (docs/plugins.md). Whatever links the
+        // loader therefore exports its symbols.
+        .target(name: "LorafPlugins", dependencies: ["LorafLua"],
+                linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
         .executableTarget(name: "loraf", dependencies: [
-            "LorafLua", "CEditLine",
+            "LorafLua", "LorafPlugins", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "LorafKernelsTests", dependencies: ["LorafKernels"]),
@@ -67,6 +73,7 @@ let package = Package(
         .testTarget(name: "LorafTrainingTests", dependencies: ["LorafTraining"]),
         .testTarget(name: "LorafLuaTests", dependencies: ["LorafLua"]),
         .testTarget(name: "LorafCLITests", dependencies: ["loraf"]),
+        .testTarget(name: "LorafPluginsTests", dependencies: ["LorafPlugins"]),
     ],
     swiftLanguageModes: [.v5]
 )
