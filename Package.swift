@@ -12,7 +12,8 @@
 //   LorafStrategies        adaptation strategies (LoRA, BitFit, bottleneck adapters) and PEFT files
 //   LorafTraining          datasets, optimisers, schedules, the training loop, checkpoints
 //   LorafLua               the Swift <-> Lua bridge and the `loraf` Lua module
-//   LorafPlugins           loading Swift plugins (plugins/NAME, a dynamic library) and listing what loaded
+//   LorafPluginAPI         what a Swift plugin links against besides the core: its ABI version and registrar
+//   LorafPlugins           loading Swift and Lua plugins (plugins/NAME) and reporting what loaded
 //   loraf                  the command-line tool
 import PackageDescription
 
@@ -37,7 +38,7 @@ let package = Package(
     products: [
         .executable(name: "loraf", targets: ["loraf"]),
         .library(name: "Loraf", targets: ["LorafTensor", "LorafFormats", "LorafTokenizers", "LorafModels",
-                                         "LorafStrategies", "LorafTraining", "LorafLua", "LorafPlugins"]),
+                                         "LorafStrategies", "LorafTraining", "LorafLua", "LorafPluginAPI", "LorafPlugins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,7 +59,8 @@ let package = Package(
         // Plugins are compiled against this build's modules and resolve loraf's symbols in the program that
         // loads them, so there is one copy of every type and registry (docs/plugins.md). Whatever links the
         // loader therefore exports its symbols.
-        .target(name: "LorafPlugins", dependencies: ["LorafLua"],
+        .target(name: "LorafPluginAPI", dependencies: ["LorafStrategies"]),
+        .target(name: "LorafPlugins", dependencies: ["LorafPluginAPI", "LorafLua"],
                 linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
         .executableTarget(name: "loraf", dependencies: [
             "LorafLua", "LorafPlugins", "CEditLine",

@@ -1,4 +1,5 @@
 import Foundation
+@_exported import LorafPluginAPI
 
 /// Loads a Swift plugin's dynamic library and runs its registration (see ``PluginABI``).
 public enum SwiftPluginLoader {
@@ -42,7 +43,7 @@ public enum SwiftPluginLoader {
         guard status == 0 else {
             throw PluginError.registration("plugin '\(pluginName)': registration failed: \(registrar.failure ?? "it returned status \(status)")")
         }
-        return registrar.commit()
+        return registrar.commitToRegistry()
     }
 
     private static func entryPoint<F>(_ symbol: String, in handle: UnsafeMutableRawPointer, library: URL, pluginName: String, as type: F.Type) throws -> F {

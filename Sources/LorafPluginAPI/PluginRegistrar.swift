@@ -53,8 +53,9 @@ public final class PluginRegistrar {
         }
     }
 
-    /// Adds every collected strategy to `StrategyRegistry.shared`; returns their names.
-    func commit() -> [String] {
+    /// Adds every collected strategy to `StrategyRegistry.shared`; returns their names. Called by loraf's loader
+    /// once the plugin's registration returned successfully.
+    public func commitToRegistry() -> [String] {
         for strategy in strategies { StrategyRegistry.shared.register(strategy) }
         return strategies.map(\.name)
     }
