@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "LorafTrainingTests", dependencies: ["LorafTraining"]),
         .testTarget(name: "LorafLuaTests", dependencies: ["LorafLua"]),
         .testTarget(name: "LorafCLITests", dependencies: ["loraf"]),
-        .testTarget(name: "LorafPluginsTests", dependencies: ["LorafPlugins"]),
+        .testTarget(name: "LorafPluginsTests", dependencies: ["LorafPlugins", "loraf"]),
     ],
     swiftLanguageModes: [.v5]
 )
