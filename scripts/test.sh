@@ -11,4 +11,5 @@ swift build -c release -Xswiftc -enable-testing --build-tests
 for manifest in plugins/*/Package.swift; do
   .build/release/loraf plugin build "$(dirname "$manifest")"
 done
-swift test -c release -Xswiftc -enable-testing "$@"
+# --skip-build: a second build by `swift test` would recompile every module the plugins were just built against.
+swift test -c release -Xswiftc -enable-testing --skip-build "$@"

@@ -35,9 +35,10 @@ public enum PluginHost {
             let before = state.extensions.table
             let outcome: PluginReport.Outcome
             do {
+                // As `require` does: the chunk gets the module name, and a chunk returning nothing counts as true.
                 let result = try state.executeFile(script.path, arguments: [.string(name)]).first ?? .nil
-                try state.execute("package.loaded[...] = select(2, ...)", name: "=(plugin)",
-                                  arguments: [.string(name), { if case .nil = result { return .boolean(true) } else { return result } }()])
+                try state.execute("local name, value = ...; if value == nil then value = true end; package.loaded[name] = value",
+                                  name: "=(plugin)", arguments: [.string(name), result])
                 outcome = .loaded(added(state.extensions.registrations, since: before.registrations))
             } catch {
                 state.extensions.table = before // a failed plugin leaves nothing registered

@@ -151,3 +151,23 @@ final class IA3PluginTests: XCTestCase {
         return result.stdout.split(separator: "\n").compactMap { Float(String($0)) }
     }
 }
+
+/// The plugin's custom op (`Tensor.record` with its own backward) against finite differences, through a whole
+/// tiny BERT with random IA³ vectors on every default target (output and input scaling both exercised).
+final class IA3GradientTests: XCTestCase {
+    func testVectorsGradientsMatchFiniteDifferences() throws {
+        try loadIA3Plugin()
+        let config = BertConfig(vocabSize: 10, hiddenSize: 4, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 8,
+                                maxPositionEmbeddings: 16)
+        let model = AdaptedModel(try BertForSequenceClassification(config, numLabels: 2, seed: 7))
+        model.base.eval()
+        try model.adapt(strategy: StrategyRegistry.shared.strategy(named: "ia3"), name: "default",
+                        options: Options(["init_ia3_weights": .bool(false), "modules_to_save": .list([])], context: "test"))
+        let vectors = try model.adapter("default").parameters(in: model).map(\.tensor)
+        XCTAssertEqual(vectors.map(\.shape), [[4, 1], [4, 1], [1, 4], [1, 8]])
+        let input = try EncoderInput(inputIds: IntTensor(shape: [2, 4], scalars: [1, 4, 7, 2, 3, 3, 8, 0]),
+                                     attentionMask: IntTensor(shape: [2, 4], scalars: [1, 1, 1, 1, 1, 1, 1, 0]))
+        let report = try GradientCheck.run(vectors) { _ in try XCTUnwrap(model.forward(input, model.makeContext()).logits) }
+        XCTAssertLessThan(report.worstRelativeError, 1e-2, "\(report)")
+    }
+}

@@ -2,14 +2,12 @@
 /// dataset readers, target presets, and callbacks run by every `loraf.train`.
 public final class LuaExtensions {
     /// The registered functions. A value type, so a failed plugin's additions are undone by restoring a copy.
-    public struct Table: Equatable {
+    public struct Table {
         public var schedules: [String: LuaFunction] = [:]
         public var datasetReaders: [String: LuaFunction] = [:]
         public var targetPresets: [String: LuaFunction] = [:]
         /// Training callbacks by event ("step", "eval", "epoch"), in registration order.
         public var callbacks: [String: [LuaFunction]] = [:]
-
-        public static func == (a: Table, b: Table) -> Bool { a.registrations == b.registrations }
 
         /// One line per registration: "schedule cosine_restarts", "target preset all-linear", "callback step".
         public var registrations: [String] {
