@@ -19,7 +19,10 @@ public enum SwiftPluginLoader {
             throw PluginError.notBuilt("plugin '\(pluginName)': \(library.path) does not exist; build it with `loraf plugin build` and the plugin's folder")
         }
         guard let handle = dlopen(library.path, RTLD_NOW | RTLD_LOCAL) else {
-            throw PluginError.load("plugin '\(pluginName)': cannot load \(library.path): \(dlerror().map { String(cString: $0) } ?? "unknown dlopen error")")
+            let reason = dlerror().map { String(cString: $0) } ?? "unknown dlopen error"
+            // A symbol of loraf the plugin needs is missing: it was compiled against another build of loraf.
+            let hint = reason.contains("undefined symbol") ? " (it was built against another loraf build; rebuild it with `loraf plugin build`)" : ""
+            throw PluginError.load("plugin '\(pluginName)': cannot load \(library.path): \(reason)\(hint)")
         }
         do {
             let version = try entryPoint(PluginABI.versionSymbol, in: handle, library: library, pluginName: pluginName, as: VersionFunction.self)()

@@ -31,6 +31,7 @@ struct PluginCommand: ParsableCommand {
                 printError("loraf: \(buildFolder.path) has no Modules/LorafStrategies.swiftmodule: plugins build against a SwiftPM build of loraf (swift build -c release)")
                 throw ExitCode(1)
             }
+            try removeStaleBuild(of: plugin, hostModules: buildFolder.appendingPathComponent("Modules"))
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["swift", "build", "-c", "release", "--package-path", plugin.path]
@@ -47,6 +48,19 @@ struct PluginCommand: ParsableCommand {
             } catch {
                 printError("loraf: built \(plugin.path), but it does not load: \(error)")
                 throw ExitCode(1)
+            }
+        }
+
+        /// SwiftPM does not see the host's modules as inputs of the plugin, so when loraf was rebuilt after the
+        /// plugin, the plugin's build products are removed to make it compile again.
+        private func removeStaleBuild(of plugin: URL, hostModules: URL) throws {
+            let files = FileManager.default
+            let library = PluginDiscovery.library(ofPlugin: plugin)
+            guard let built = (try? files.attributesOfItem(atPath: library.path))?[.modificationDate] as? Date else { return }
+            let modules = (try? files.contentsOfDirectory(atPath: hostModules.path)) ?? []
+            let newest = modules.compactMap { (try? files.attributesOfItem(atPath: hostModules.appendingPathComponent($0).path))?[.modificationDate] as? Date }.max()
+            if let newest, newest > built {
+                try files.removeItem(at: plugin.appendingPathComponent(".build/release", isDirectory: true).resolvingSymlinksInPath())
             }
         }
     }
