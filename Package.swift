@@ -12,6 +12,8 @@
 //   LorafStrategies        adaptation strategies (LoRA, BitFit, bottleneck adapters) and PEFT files
 //   LorafTraining          datasets, optimisers, schedules, the training loop, checkpoints
 //   LorafLua               the Swift <-> Lua bridge and the `loraf` Lua module
+//   LorafPluginAPI         what a Swift plugin links against besides the core: its ABI version and registrar
+//   LorafPlugins           loading Swift and Lua plugins (plugins/NAME) and reporting what loaded
 //   loraf                  the command-line tool
 import PackageDescription
 
@@ -36,7 +38,7 @@ let package = Package(
     products: [
         .executable(name: "loraf", targets: ["loraf"]),
         .library(name: "Loraf", targets: ["LorafTensor", "LorafFormats", "LorafTokenizers", "LorafModels",
-                                         "LorafStrategies", "LorafTraining", "LorafLua"]),
+                                         "LorafStrategies", "LorafTraining", "LorafLua", "LorafPluginAPI", "LorafPlugins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,8 +56,14 @@ let package = Package(
         .target(name: "LorafStrategies", dependencies: ["LorafModels"]),
         .target(name: "LorafTraining", dependencies: ["LorafStrategies"]),
         .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining"]),
+        // Plugins are compiled against this build's modules and resolve loraf's symbols in the program that
+        // loads them, so there is one copy of every type and registry (docs/plugins.md). Whatever links the
+        // loader therefore exports its symbols.
+        .target(name: "LorafPluginAPI", dependencies: ["LorafStrategies"]),
+        .target(name: "LorafPlugins", dependencies: ["LorafPluginAPI", "LorafLua"],
+                linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
         .executableTarget(name: "loraf", dependencies: [
-            "LorafLua", "CEditLine",
+            "LorafLua", "LorafPlugins", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared by the test targets (repository paths, the MiniLM folder, seeded data, comparisons); in no product.
@@ -69,6 +77,7 @@ let package = Package(
         .testTarget(name: "LorafTrainingTests", dependencies: ["LorafTraining", "LorafTestSupport"]),
         .testTarget(name: "LorafLuaTests", dependencies: ["LorafLua", "LorafTestSupport"]),
         .testTarget(name: "LorafCLITests", dependencies: ["loraf", "LorafTestSupport"]),
+        .testTarget(name: "LorafPluginsTests", dependencies: ["LorafPlugins", "loraf", "LorafTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up (scripts/setup.sh) and runs every test in release mode: the numeric tests are too slow
+# Sets up (scripts/setup.sh), builds the Swift plugins, and runs every test in release mode: the numeric tests are too slow
 # in debug builds, and -enable-testing keeps @testable imports working in release.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -8,4 +8,11 @@ scripts/setup.sh --deps-only
 # The Python safetensors package lets the interop tests read our files with the reference implementation
 # (they skip, saying so, without it).
 python3 -c "import safetensors, numpy" 2>/dev/null || python3 -m pip install --quiet safetensors numpy || true
-swift test -c release -Xswiftc -enable-testing "$@"
+# Swift plugins compile against the modules of the loraf build that loads them (docs/plugins.md): build the tests
+# first, then every plugin against that build (a few seconds each; loraf itself is not rebuilt).
+swift build -c release -Xswiftc -enable-testing --build-tests
+for manifest in plugins/*/Package.swift; do
+  .build/release/loraf plugin build "$(dirname "$manifest")"
+done
+# --skip-build: a second build by `swift test` would recompile every module the plugins were just built against.
+swift test -c release -Xswiftc -enable-testing --skip-build "$@"

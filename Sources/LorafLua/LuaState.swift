@@ -19,6 +19,8 @@ public final class LuaState {
     var metatableNames: [ObjectIdentifier: String] = [:]
     /// Help text of every registered module, function, method and value.
     public let documentation = LuaDocumentation()
+    /// What Lua plugins registered in this state (`loraf.register_schedule` and the like).
+    public let extensions = LuaExtensions()
 
     /// Creates a state with the standard Lua libraries.
     /// - Throws: ``LuaError`` of kind `.runtime` if Lua cannot allocate the state.

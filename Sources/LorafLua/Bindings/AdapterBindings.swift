@@ -16,6 +16,10 @@ enum AdapterBindings {
             }
             var values: [String: OptionValue] = [:]
             for (key, value) in fields { values[key] = try optionValue(value, key: key, function: args.function) }
+            if case .string(let preset)? = values["target_modules"],
+               let paths = try PluginBindings.targetPreset(preset, model: object, function: args.function, extensions: args.state.extensions) {
+                values["target_modules"] = .list(paths.map(OptionValue.string))
+            }
             let options = Options(values, context: args.function)
             guard case .string(let strategyName)? = values["strategy"] else {
                 throw LuaError.argument("\(args.function): 'strategy' must be a strategy name (one of: \(StrategyRegistry.shared.names.joined(separator: ", "))), got \(fields["strategy"]?.errorDescription ?? "nil")")

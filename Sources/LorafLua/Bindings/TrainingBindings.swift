@@ -50,6 +50,9 @@ enum TrainingBindings: LuaBindings {
             """) { args in
             let path = try args.string(1)
             let options = try args.options(2, keys: readKeys)
+            if let examples = try PluginBindings.readDataset(path, options, table: args.value(2), extensions: args.state.extensions) {
+                return [.object(DatasetObject(examples, name: path))]
+            }
             return [.object(try readDataset(path, options, numLabels: nil))]
         }
 
@@ -169,7 +172,7 @@ enum TrainingBindings: LuaBindings {
         config.groupByLength = try options.boolean("group_by_length") ?? false
         config.maxSteps = try options.positiveInteger("max_steps")
         config.optimizer = try optimizer(options)
-        config.schedule = try schedule(options)
+        config.schedule = try PluginBindings.schedule(options, extensions: state.extensions) ?? schedule(options)
         if case .string(let path)? = try? state.execute("return arg and arg[0]").first, FileManager.default.fileExists(atPath: path) {
             config.scriptSource = try? String(contentsOfFile: path, encoding: .utf8)
         }
@@ -178,19 +181,25 @@ enum TrainingBindings: LuaBindings {
         let train = try TokenizedDataset(trainData, tokenizer: tokenizer, maxLength: config.maxLength)
         let eval = try dataset(options, "eval", numLabels: numLabels).map { try TokenizedDataset($0, tokenizer: tokenizer, maxLength: config.maxLength) }
         let trainer = Trainer(model: model.adapted, config: config, train: train, eval: eval)
-        if let callback = try options.function("on_step") {
+        // The call's own on_<event>, then those Lua plugins registered (loraf.register_callback).
+        func callbacks(_ event: String) throws -> [LuaFunction] {
+            try [options.function("on_" + event)].compactMap { $0 } + state.extensions.table.callbacks[event, default: []]
+        }
+        let onStep = try callbacks("step"), onEval = try callbacks("eval"), onEpoch = try callbacks("epoch")
+        if !onStep.isEmpty {
             trainer.onStep = { report in
-                _ = try callback.call([.record(["step": .integer(report.step), "total_steps": .integer(report.totalSteps),
-                                                "epoch": .number(report.epoch), "loss": .number(report.loss),
-                                                "lr": .number(report.learningRate), "grad_norm": .number(report.gradientNorm),
-                                                "examples_per_second": .number(report.examplesPerSecond)])])
+                let info = LuaValue.record(["step": .integer(report.step), "total_steps": .integer(report.totalSteps),
+                                            "epoch": .number(report.epoch), "loss": .number(report.loss),
+                                            "lr": .number(report.learningRate), "grad_norm": .number(report.gradientNorm),
+                                            "examples_per_second": .number(report.examplesPerSecond)])
+                for callback in onStep { _ = try callback.call([info]) }
             }
         }
-        if let callback = try options.function("on_eval") {
-            trainer.onEval = { report in _ = try callback.call([evalTable(report)]) }
+        if !onEval.isEmpty {
+            trainer.onEval = { report in for callback in onEval { _ = try callback.call([evalTable(report)]) } }
         }
-        if let callback = try options.function("on_epoch") {
-            trainer.onEpoch = { epoch in _ = try callback.call([.integer(epoch)]) }
+        if !onEpoch.isEmpty {
+            trainer.onEpoch = { epoch in for callback in onEpoch { _ = try callback.call([.integer(epoch)]) } }
         }
         let adapted = model.adapted, directory = model.directory
         trainer.saveAdapter = { url in

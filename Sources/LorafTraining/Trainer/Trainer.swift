@@ -247,6 +247,7 @@ public final class Trainer {
         case let .linear(warmup): return try LinearWarmupDecaySchedule(peak: peak, warmup: warmup, totalSteps: totalSteps)
         case let .cosine(warmup): return try CosineWarmupSchedule(peak: peak, warmup: warmup, totalSteps: totalSteps)
         case let .custom(function): return CustomSchedule(function)
+        case let .customOverRun(function): return CustomSchedule { try function($0, totalSteps, peak) }
         }
     }
 

@@ -24,6 +24,9 @@ public struct TrainingConfig {
         case cosine(warmup: Warmup)
         /// Any function of the 1-based step returning the learning rate (a Lua function from the bridge).
         case custom((Int) throws -> Double)
+        /// A function of the 1-based step, the run's total optimiser steps and the optimiser's peak learning rate,
+        /// returning the learning rate (schedules that Lua plugins register).
+        case customOverRun((_ step: Int, _ totalSteps: Int, _ peak: Double) throws -> Double)
     }
 
     public var epochs = 3
