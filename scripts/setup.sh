@@ -25,4 +25,8 @@ command -v swift >/dev/null || { echo "setup: error: swift not found on PATH (in
 scripts/fetch_model.sh
 if [ "${1:-}" = "--deps-only" ]; then exit 0; fi
 swift build -c release
+# Swift plugins compile against this build's modules (docs/plugins.md).
+for manifest in plugins/*/Package.swift; do
+  [ -e "$manifest" ] && .build/release/loraf plugin build "$(dirname "$manifest")"
+done
 echo "setup: built $root/.build/release/loraf"
