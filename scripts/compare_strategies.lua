@@ -4,14 +4,15 @@
 --
 --   loraf run scripts/compare_strategies.lua [EPOCHS] [OUTPUT.md]
 --
+-- LORAF_CMP_LIMIT=N reads only the first N training lines (a quick check that every run works).
 -- Learning rates are the usual ones for each kind: 5e-5 for full fine-tuning (BERT), 1e-3 for BitFit, adapters
 -- and LoRA.
 
 local strategies = {
   {name = "full fine-tuning", lr = 5e-5, adapt = nil},
   {name = "BitFit", lr = 1e-3, adapt = {strategy = "bitfit"}},
-  {name = "Houlsby adapters", lr = 1e-3, adapt = {strategy = "adapter", variant = "houlsby", reduction_factor = 16}},
-  {name = "LoRA (r=8, q,v)", lr = 1e-3, adapt = {strategy = "lora", r = 8, lora_alpha = 16, lora_dropout = 0.1, target_modules = {"query", "value"}}},
+  {name = "Houlsby adapters", lr = 1e-3, adapt = {strategy = "adapter", variant = "houlsby", reduction_factor = 16, seed = 42}},
+  {name = "LoRA (r=8, q,v)", lr = 1e-3, adapt = {strategy = "lora", r = 8, lora_alpha = 16, lora_dropout = 0.1, target_modules = {"query", "value"}, seed = 42}},
 }
 local tasks = {
   {name = "SST-2", labels = 2, train = "data/sst2/train.txt", eval = "data/sst2/dev.txt", encoding = "utf-8"},
@@ -31,11 +32,12 @@ if arg[1] == "--one" then
   local s, t, epochs = strategies[tonumber(arg[2])], tasks[tonumber(arg[3])], tonumber(arg[4])
   local model = loraf.load_model("models/all-MiniLM-L6-v2", {num_labels = t.labels, seed = 42})
   if s.adapt then
-    local options = {name = "cmp", seed = 42}
+    local options = {name = "cmp"}
     for k, v in pairs(s.adapt) do options[k] = v end
     model:adapt(options)
   end
-  local train = loraf.dataset(t.train, {num_labels = t.labels, encoding = t.encoding})
+  local limit = tonumber(os.getenv("LORAF_CMP_LIMIT") or "")   -- a smoke test on the first lines only
+  local train = loraf.dataset(t.train, {num_labels = t.labels, encoding = t.encoding, limit = limit})
   local eval = t.eval and loraf.dataset(t.eval, {num_labels = t.labels}) or nil
   local test = t.test and loraf.dataset(t.test, {num_labels = t.labels}) or nil
   if not eval then train, eval = train:split(0.1, {seed = 42}) end
