@@ -26,15 +26,28 @@ public struct RandomGenerator: RandomNumberGenerator, Codable, Equatable {
     }
 
     public mutating func next() -> UInt64 {
-        let result = rotl(state[1] &* 5, 7) &* 9
-        let t = state[1] << 17
-        state[2] ^= state[0]
-        state[3] ^= state[1]
-        state[1] ^= state[2]
-        state[0] ^= state[3]
-        state[2] ^= t
-        state[3] = rotl(state[3], 45)
+        var result: UInt64 = 0
+        draws(1) { _, word in result = word }
         return result
+    }
+
+    /// Calls `body(i, word)` for i in 0..<count with the next `count` outputs of `next()` (the same sequence),
+    /// keeping the state in registers for the whole run instead of in the `state` array.
+    @inline(__always)
+    mutating func draws(_ count: Int, _ body: (_ index: Int, _ word: UInt64) -> Void) {
+        var (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+        for i in 0..<max(count, 0) {
+            let result = Self.rotl(s1 &* 5, 7) &* 9
+            let t = s1 << 17
+            s2 ^= s0
+            s3 ^= s1
+            s1 ^= s2
+            s0 ^= s3
+            s2 ^= t
+            s3 = Self.rotl(s3, 45)
+            body(i, result)
+        }
+        (state[0], state[1], state[2], state[3]) = (s0, s1, s2, s3)
     }
 
     /// A uniform Float in [0, 1) with 24 random bits.
@@ -50,7 +63,8 @@ public struct RandomGenerator: RandomNumberGenerator, Codable, Equatable {
         return Float((-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2))
     }
 
-    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    @inline(__always)
+    private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
 
 #if canImport(Glibc)
