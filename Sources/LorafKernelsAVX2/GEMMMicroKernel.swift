@@ -12,13 +12,19 @@ extension ISAGEMM {
     /// C[mc×nc] = alpha · Ã · B̃ + beta · C over one cache block, tile by tile.
     ///
     /// - Parameters:
-    ///   - packedA: ⌈mc/mr⌉ panels, each [kc][mr] (k-major), rows past mc zero-filled.
+    ///   - a: op(A)'s block, element (i, p) at `a[i·aRowStride + p·aDepthStride]`: either ⌈mc/mr⌉ packed
+    ///     panels, each [kc][mr] (aRowStride 1, aDepthStride mr, panels kc·mr apart, rows past mc zero-filled),
+    ///     or a row-major matrix read in place (aRowStride lda, aDepthStride 1; rows past mc are never read).
     ///   - packedB: ⌈nc/nr⌉ panels, each [kc][nr], columns past nc zero-filled.
     ///   - c: the top-left element of the C block, row stride `ldc` (floats).
     ///   - beta: 0 means C is written without being read.
     package static func macroKernel(mc: Int, nc: Int, kc: Int,
-                                    packedA: UnsafePointer<Float>, packedB: UnsafePointer<Float>,
+                                    a: UnsafePointer<Float>, aRowStride: Int, aDepthStride: Int,
+                                    packedB: UnsafePointer<Float>,
                                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+        // Packed panels (aDepthStride mr) hold mr rows each, kc·mr floats apart; rows read in place
+        // (aDepthStride 1) are aRowStride apart.
+        let panelStride = aDepthStride == 1 ? mr * aRowStride : mr * kc
         var jr = 0
         while jr < nc {
             let cols = min(nr, nc - jr)
@@ -26,7 +32,13 @@ extension ISAGEMM {
             var ir = 0
             while ir < mc {
                 let rows = min(mr, mc - ir)
-                microKernel(kc: kc, a: packedA + ir * kc, b: panelB, c: c + ir * ldc + jr, ldc: ldc,
+                // Offsets of rows 1..<mr from row 0. Rows past the edge repeat the last row (their results are not
+                // stored), so nothing past the matrix is read when it is read in place.
+                let last = rows - 1
+                let offsets = (min(1, last) * aRowStride, min(2, last) * aRowStride, min(3, last) * aRowStride,
+                               min(4, last) * aRowStride, min(5, last) * aRowStride)
+                microKernel(kc: kc, a: a + ir / mr * panelStride, aOffsets: offsets,
+                            aStep: aDepthStride, b: panelB, c: c + ir * ldc + jr, ldc: ldc,
                             alpha: alpha, beta: beta, rows: rows, cols: cols)
                 ir += mr
             }
@@ -34,28 +46,31 @@ extension ISAGEMM {
         }
     }
 
-    /// One mr×nr tile: C = alpha · Σ_p a[p][·] ⊗ b[p][·] + beta · C, writing only `rows`×`cols`.
+    /// One mr×nr tile: C = alpha · Σ_p a[p][·] ⊗ b[p][·] + beta · C, writing only `rows`×`cols`. Row r of A
+    /// at depth p is `a[p·aStep + offset_r]` (offset_0 = 0, the others in `aOffsets`).
     @inline(__always)
-    static func microKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+    static func microKernel(kc: Int, a: UnsafePointer<Float>, aOffsets: (Int, Int, Int, Int, Int), aStep: Int,
+                            b: UnsafePointer<Float>,
                             c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float,
                             rows: Int, cols: Int) {
         var c00 = Vec(), c01 = Vec(), c10 = Vec(), c11 = Vec(), c20 = Vec(), c21 = Vec()
         var c30 = Vec(), c31 = Vec(), c40 = Vec(), c41 = Vec(), c50 = Vec(), c51 = Vec()
         let vectorBytes = Vec.scalarCount * MemoryLayout<Float>.stride
+        let (o1, o2, o3, o4, o5) = aOffsets
         var pa = a
         var pb = UnsafeRawPointer(b)
         for _ in 0..<kc {
             let b0 = pb.loadUnaligned(as: Vec.self)
             let b1 = pb.loadUnaligned(fromByteOffset: vectorBytes, as: Vec.self)
-            let a0 = pa[0], a1 = pa[1], a2 = pa[2]
+            let a0 = pa[0], a1 = pa[o1], a2 = pa[o2]
             madd(&c00, a0, b0); madd(&c01, a0, b1)
             madd(&c10, a1, b0); madd(&c11, a1, b1)
             madd(&c20, a2, b0); madd(&c21, a2, b1)
-            let a3 = pa[3], a4 = pa[4], a5 = pa[5]
+            let a3 = pa[o3], a4 = pa[o4], a5 = pa[o5]
             madd(&c30, a3, b0); madd(&c31, a3, b1)
             madd(&c40, a4, b0); madd(&c41, a4, b1)
             madd(&c50, a5, b0); madd(&c51, a5, b1)
-            pa += mr
+            pa += aStep
             pb += 2 * vectorBytes
         }
         if rows == mr && cols == nr {

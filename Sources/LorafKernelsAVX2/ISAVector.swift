@@ -9,3 +9,15 @@ typealias Vec = SIMD8<Float>
 /// acc += a · b as one fused multiply-add (vfmadd231ps ymm with this module's flags).
 @inline(__always)
 func madd(_ acc: inout Vec, _ a: Float, _ b: Vec) { acc.addProduct(a, b) }
+
+/// Fused-kernel bodies (GELU, softmax, layer norm) for AVX2 + FMA3: 8-float ymm vectors.
+package enum AVX2Fused {}
+
+typealias ISAFused = AVX2Fused
+typealias Lanes = SIMD8<Float>
+typealias LaneBits = SIMD8<UInt32>
+typealias LaneInts = SIMD8<Int32>
+
+/// a·b + c as one fused multiply-add (vfmadd ymm).
+@inline(__always)
+func mulAdd(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { c.addingProduct(a, b) }

@@ -9,3 +9,15 @@ typealias Vec = SIMD16<Float>
 /// acc += a · b as one fused multiply-add (vfmadd231ps zmm with this module's flags).
 @inline(__always)
 func madd(_ acc: inout Vec, _ a: Float, _ b: Vec) { acc.addProduct(a, b) }
+
+/// Fused-kernel bodies (GELU, softmax, layer norm) for AVX-512F: 16-float zmm vectors.
+package enum AVX512Fused {}
+
+typealias ISAFused = AVX512Fused
+typealias Lanes = SIMD16<Float>
+typealias LaneBits = SIMD16<UInt32>
+typealias LaneInts = SIMD16<Int32>
+
+/// a·b + c as one fused multiply-add (vfmadd zmm).
+@inline(__always)
+func mulAdd(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { c.addingProduct(a, b) }

@@ -11,11 +11,14 @@ final class FusedKernelTests: XCTestCase {
                  _ run: (_ inputs: [[Float]], _ output: inout [Float], _ reference: Bool) -> Void, inputs: Int) {
         var generator = RandomGenerator(seed: seed)
         let data = (0..<inputs).map { _ in randomFloats(count, in: -6...6, using: &generator) }
-        var fast = [Float](repeating: .nan, count: count), slow = fast
-        withKernelSettings(threads: 2, isa: CPU.isa) { run(data, &fast, false) }
+        var slow = [Float](repeating: .nan, count: count)
         run(data, &slow, true)
-        XCTAssertLessThan(maxAbsDifference(fast, slow), tolerance, name)
-        XCTAssertFalse(fast.contains { $0.isNaN }, name)
+        for isa in runnableISAs {
+            var fast = [Float](repeating: .nan, count: count)
+            withKernelSettings(threads: 2, isa: isa) { run(data, &fast, false) }
+            XCTAssertLessThan(maxAbsDifference(fast, slow), tolerance, "\(name) \(isa)")
+            XCTAssertFalse(fast.contains { $0.isNaN }, "\(name) \(isa)")
+        }
     }
 
     typealias RowKernel = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int) -> Void
@@ -55,14 +58,14 @@ final class FusedKernelTests: XCTestCase {
             let dy = randomFloats(rows * cols, using: &generator)
             let gamma = randomFloats(cols, in: 0.5...1.5, using: &generator)
             let beta = randomFloats(cols, using: &generator)
-            for affine in [true, false] {
+            for affine in [true, false] { for isa in runnableISAs {
                 var (y, yRef) = ([Float](repeating: 0, count: rows * cols), [Float](repeating: 0, count: rows * cols))
                 var (mean, rstd) = ([Float](repeating: 0, count: rows), [Float](repeating: 0, count: rows))
                 var (meanRef, rstdRef) = (mean, rstd)
                 gamma.withUnsafeBufferPointer { g in
                     beta.withUnsafeBufferPointer { b in
                         let (gp, bp) = affine ? (g.baseAddress, b.baseAddress) : (nil, nil)
-                        withKernelSettings(threads: 2, isa: CPU.isa) {
+                        withKernelSettings(threads: 2, isa: isa) {
                             Kernels.layerNormForward(x: x, gamma: gp, beta: bp, y: &y, mean: &mean, rstd: &rstd,
                                                      rows: rows, cols: cols, eps: 1e-12)
                         }
@@ -70,7 +73,7 @@ final class FusedKernelTests: XCTestCase {
                                                           rows: rows, cols: cols, eps: 1e-12)
                     }
                 }
-                XCTAssertLessThan(maxAbsDifference(y, yRef), 1e-5, "layerNorm \(rows)×\(cols) affine \(affine)")
+                XCTAssertLessThan(maxAbsDifference(y, yRef), 1e-5, "layerNorm \(rows)×\(cols) affine \(affine) \(isa)")
                 XCTAssertLessThan(maxAbsDifference(rstd, rstdRef), 1e-5 * (rstdRef.max() ?? 1))
 
                 var (dx, dxRef) = ([Float](repeating: .nan, count: rows * cols), [Float](repeating: .nan, count: rows * cols))
@@ -78,7 +81,7 @@ final class FusedKernelTests: XCTestCase {
                 var (dgammaRef, dbetaRef) = (dgamma, dbeta)
                 gamma.withUnsafeBufferPointer { g in
                     let gp = affine ? g.baseAddress : nil
-                    withKernelSettings(threads: 2, isa: CPU.isa) {
+                    withKernelSettings(threads: 2, isa: isa) {
                         Kernels.layerNormBackward(dy: dy, x: x, mean: meanRef, rstd: rstdRef, gamma: gp, dx: &dx,
                                                   dgamma: &dgamma, dbeta: &dbeta, rows: rows, cols: cols)
                     }
@@ -86,10 +89,10 @@ final class FusedKernelTests: XCTestCase {
                                                        dgamma: &dgammaRef, dbeta: &dbetaRef, rows: rows, cols: cols)
                 }
                 let scale = max(1, dxRef.reduce(0) { max($0, abs($1)) })
-                XCTAssertLessThan(maxAbsDifference(dx, dxRef) / scale, 1e-5, "layerNorm backward \(rows)×\(cols) affine \(affine)")
+                XCTAssertLessThan(maxAbsDifference(dx, dxRef) / scale, 1e-5, "layerNorm backward \(rows)×\(cols) affine \(affine) \(isa)")
                 XCTAssertLessThan(maxAbsDifference(dgamma, dgammaRef), 1e-4 * Float(rows))
                 XCTAssertLessThan(maxAbsDifference(dbeta, dbetaRef), 1e-4 * Float(rows))
-            }
+            } }
         }
     }
 

@@ -1,10 +1,12 @@
-/// The vector type of the fused kernels: 8 floats (two xmm registers on the SSE2 baseline).
-typealias Lanes = SIMD8<Float>
+// Vector helpers of the fused kernels, written once and compiled three times: this file is shared through
+// symbolic links by LorafKernelsAVX2 and LorafKernelsAVX512. Each module supplies `Lanes` (its float vector),
+// `LaneBits`/`LaneInts` (the same width as UInt32/Int32) and `mulAdd` in its ISAVector.swift
+// (LorafKernels: Fused/BaselineLanes.swift).
 
 extension Lanes {
     /// |x| lane-wise (sign bit cleared).
     @inline(__always)
-    var magnitude: Lanes { unsafeBitCast(unsafeBitCast(self, to: SIMD8<UInt32>.self) & 0x7fff_ffff, to: Lanes.self) }
+    var magnitude: Lanes { unsafeBitCast(unsafeBitCast(self, to: LaneBits.self) & 0x7fff_ffff, to: Lanes.self) }
 
     /// Each lane limited to [lo, hi] (compare-and-blend: the generic `clamped`/`pointwiseMax` are not inlined
     /// and run lane by lane).
@@ -24,7 +26,7 @@ extension Lanes {
         return v
     }
 
-    /// Loads `count` (< 8) floats from `p`, the other lanes set to `fill`.
+    /// Loads `count` (< Lanes.scalarCount) floats from `p`, the other lanes set to `fill`.
     @inline(__always)
     static func loadPartial(_ p: UnsafePointer<Float>, count: Int, fill: Float = 0) -> Lanes {
         var v = Lanes(repeating: fill)
@@ -43,8 +45,8 @@ extension Lanes {
     func storePartial(_ p: UnsafeMutablePointer<Float>, count: Int) { for i in 0..<count { p[i] = self[i] } }
 }
 
-/// Walks `count` floats in steps of `Lanes.scalarCount`, calling `body(offset, live)` with live = 8 for whole
-/// vectors and the remainder (1...7) for the tail; `body` loads/stores full or partial vectors accordingly.
+/// Walks `count` floats in steps of `Lanes.scalarCount`, calling `body(offset, live)` with live = Lanes.scalarCount for
+/// whole vectors and the remainder for the tail; `body` loads/stores full or partial vectors accordingly.
 @inline(__always)
 func forEachLanes(count: Int, _ body: (_ offset: Int, _ live: Int) -> Void) {
     var i = 0
@@ -55,26 +57,14 @@ func forEachLanes(count: Int, _ body: (_ offset: Int, _ live: Int) -> Void) {
     if i < count { body(i, count - i) }
 }
 
-/// Loads 8 floats or the partial tail of `live` lanes (others `fill`).
+/// Loads a whole vector or the partial tail of `live` lanes (others `fill`).
 @inline(__always)
 func loadLanes(_ p: UnsafePointer<Float>, _ live: Int, fill: Float = 0) -> Lanes {
     live == Lanes.scalarCount ? Lanes.load(p) : Lanes.loadPartial(p, count: live, fill: fill)
 }
 
-/// Stores 8 floats or the partial tail of `live` lanes.
+/// Stores a whole vector or the partial tail of `live` lanes.
 @inline(__always)
 func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Float>, _ live: Int) {
     if live == Lanes.scalarCount { v.store(p) } else { v.storePartial(p, count: live) }
-}
-
-/// Runs `body(range)` over 0..<count split into ranges of about `grain` items, in parallel when there are
-/// several (see `Parallel.forEach`).
-func forEachRange(count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
-    guard count > 0 else { return }
-    let chunks = (count + grain - 1) / grain
-    let size = (count + chunks - 1) / chunks
-    Parallel.forEach(chunks: chunks) { chunk in
-        let start = chunk * size
-        if start < count { body(start..<min(count, start + size)) }
-    }
 }

@@ -1,3 +1,6 @@
+// Shared by symbolic links with LorafKernelsAVX2 and LorafKernelsAVX512 (see Lanes.swift): each module compiles
+// it for its own `Lanes` width, with `mulAdd` a fused multiply-add where the ISA has one.
+
 /// Vectorised exp, erf and tanh for the fused kernels (accuracy tested against Foundation in
 /// Tests/LorafKernelsTests/VectorMathTests.swift).
 enum VectorMath {
@@ -13,14 +16,14 @@ enum VectorMath {
         let n = shifted - 12_582_912.0
         let r = clamped - n * 0.693359375 - n * -2.12194440e-4   // ln 2 split in a short high part and the rest
         var p = Lanes(repeating: 1.0 / 5040)
-        p = p * r + 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
-        let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
+        p = mulAdd(p, r, Lanes(repeating: 1.0 / 720))
+        p = mulAdd(p, r, Lanes(repeating: 1.0 / 120))
+        p = mulAdd(p, r, Lanes(repeating: 1.0 / 24))
+        p = mulAdd(p, r, Lanes(repeating: 1.0 / 6))
+        p = mulAdd(p, r, Lanes(repeating: 0.5))
+        p = mulAdd(p, r, Lanes(repeating: 1))
+        p = mulAdd(p, r, Lanes(repeating: 1))
+        let exponent = (unsafeBitCast(shifted, to: LaneInts.self) &- 0x4B40_0000 &+ 127) &<< 23
         var result = p * unsafeBitCast(exponent, to: Lanes.self)
         result.replace(with: 0, where: x .< -87.33654)
         result.replace(with: .infinity, where: x .> 88.72283)
@@ -33,30 +36,34 @@ enum VectorMath {
     /// erfc(x)·e^(x²) on [1, 4]; |x| ≥ 4: ±1 (erfc(4) ≈ 1.5e-8 is below Float resolution near 1).
     /// Coefficients fitted with numpy against Python's math.erf/erfc (see docs/kernels.md).
     @inline(__always)
-    static func erf(_ x: Lanes) -> Lanes {
+    static func erf(_ x: Lanes) -> Lanes { erf(x, expOfMinusSquare: exp(-(x * x))) }
+
+    /// erf(x) as above, given e^(−x²) (computed by the caller, e.g. GELU's backward, which needs it too).
+    @inline(__always)
+    static func erf(_ x: Lanes, expOfMinusSquare: Lanes) -> Lanes {
         let a = x.magnitude
         let t = a * a
         var p = Lanes(repeating: 7.882335922e-05)
-        p = p * t - 8.018806693e-04
-        p = p * t + 5.189306568e-03
-        p = p * t - 2.685432509e-02
-        p = p * t + 1.128359735e-01
-        p = p * t - 3.761262596e-01
-        p = p * t + 1.128379107e+00
+        p = mulAdd(p, t, Lanes(repeating: -8.018806693e-04))
+        p = mulAdd(p, t, Lanes(repeating: 5.189306568e-03))
+        p = mulAdd(p, t, Lanes(repeating: -2.685432509e-02))
+        p = mulAdd(p, t, Lanes(repeating: 1.128359735e-01))
+        p = mulAdd(p, t, Lanes(repeating: -3.761262596e-01))
+        p = mulAdd(p, t, Lanes(repeating: 1.128379107e+00))
         let small = a * p
         let u = (a.limited(1, 4) - 2.5) * (1 / 1.5)
         var q = Lanes(repeating: 9.640570352e-05)
-        q = q * u - 2.455057693e-04
-        q = q * u + 3.678659850e-04
-        q = q * u - 9.155574371e-04
-        q = q * u + 2.425887156e-03
-        q = q * u - 5.611767061e-03
-        q = q * u + 1.248403545e-02
-        q = q * u - 2.699778974e-02
-        q = q * u + 5.611095950e-02
-        q = q * u - 1.115214005e-01
-        q = q * u + 2.108063549e-01
-        var result = Lanes(repeating: 1) - exp(-t) * q
+        q = mulAdd(q, u, Lanes(repeating: -2.455057693e-04))
+        q = mulAdd(q, u, Lanes(repeating: 3.678659850e-04))
+        q = mulAdd(q, u, Lanes(repeating: -9.155574371e-04))
+        q = mulAdd(q, u, Lanes(repeating: 2.425887156e-03))
+        q = mulAdd(q, u, Lanes(repeating: -5.611767061e-03))
+        q = mulAdd(q, u, Lanes(repeating: 1.248403545e-02))
+        q = mulAdd(q, u, Lanes(repeating: -2.699778974e-02))
+        q = mulAdd(q, u, Lanes(repeating: 5.611095950e-02))
+        q = mulAdd(q, u, Lanes(repeating: -1.115214005e-01))
+        q = mulAdd(q, u, Lanes(repeating: 2.108063549e-01))
+        var result = Lanes(repeating: 1) - expOfMinusSquare * q
         result.replace(with: small, where: a .<= 1)
         result.replace(with: 1, where: a .>= 4)
         result.replace(with: -result, where: x .< 0)
@@ -71,10 +78,10 @@ enum VectorMath {
         let a = x.magnitude
         let t = x * x
         var p = Lanes(repeating: -1382.0 / 155925)
-        p = p * t + 62.0 / 2835
-        p = p * t - 17.0 / 315
-        p = p * t + 2.0 / 15
-        p = p * t - 1.0 / 3
+        p = mulAdd(p, t, Lanes(repeating: 62.0 / 2835))
+        p = mulAdd(p, t, Lanes(repeating: -17.0 / 315))
+        p = mulAdd(p, t, Lanes(repeating: 2.0 / 15))
+        p = mulAdd(p, t, Lanes(repeating: -1.0 / 3))
         let small = x + x * t * p
         var large = Lanes(repeating: 1) - 2 / (exp(2 * a) + 1)
         large.replace(with: -large, where: x .< 0)

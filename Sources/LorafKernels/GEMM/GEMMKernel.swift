@@ -14,8 +14,9 @@ struct GEMMKernel {
     let kc = 256
     /// Rows of C per cache block / per parallel chunk (a multiple of `mr`).
     let mc: Int
-    /// C[mc×nc] = alpha · packedA · packedB + beta · C (see `ISAGEMM.macroKernel`).
-    let macroKernel: (_ mc: Int, _ nc: Int, _ kc: Int, _ packedA: UnsafePointer<Float>, _ packedB: UnsafePointer<Float>,
+    /// C[mc×nc] = alpha · A · packedB + beta · C, A packed or read in place (see `ISAGEMM.macroKernel`).
+    let macroKernel: (_ mc: Int, _ nc: Int, _ kc: Int, _ a: UnsafePointer<Float>, _ aRowStride: Int, _ aDepthStride: Int,
+                      _ packedB: UnsafePointer<Float>,
                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ alpha: Float, _ beta: Float) -> Void
 
     /// The kernel set for `CPU.isa`.

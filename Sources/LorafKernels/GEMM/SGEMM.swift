@@ -11,8 +11,9 @@ extension Kernels {
     /// empty matrix: nothing happens when m or n ≤ 0, and C = beta · C when k ≤ 0.
     ///
     /// Goto/BLIS blocking: op(B) is packed once per call (in parallel) into nr-column panels, then row
-    /// blocks of C are spread over `Parallel.threadCount` threads, each packing its mr-row panels of op(A)
-    /// per kc-deep block and running the `CPU.isa` micro-kernel (see docs/kernels.md).
+    /// blocks of C are spread over `Parallel.threadCount` threads, each running the `CPU.isa` micro-kernel on
+    /// its rows of op(A): read in place when A is row-major, packed into mr-row panels per kc-deep block when
+    /// `transA` (see docs/kernels.md).
     public static func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                              beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -58,15 +59,23 @@ extension Kernels {
                 let firstCol = index % columnSplits * panelsPerSplit * nr
                 guard firstCol < ncb else { return }
                 let mcb = min(mc, m - i0), cols = min(panelsPerSplit * nr, ncb - firstCol)
-                let packedA = KernelThreadState.current.packedA.floats((mcb + mr - 1) / mr * mr * kc)
+                // A row-major op(A) is read in place (rows lda apart, depth contiguous): the micro-kernel's
+                // broadcasts need no packed copy. A transposed one is packed per kc-deep block.
+                let packedA = transA ? KernelThreadState.current.packedA.floats((mcb + mr - 1) / mr * mr * kc) : nil
                 var pc = 0
                 while pc < k {
                     let kcb = min(kc, k - pc)
-                    GEMMPacking.packPanels(a + i0 * aStrides.lane + pc * aStrides.depth,
-                                           depthStride: aStrides.depth, laneStride: aStrides.lane, depth: kcb,
-                                           lanes: mcb, width: mr, into: packedA)
-                    kernel.macroKernel(mcb, cols, kcb, packedA, packedB + pc * paddedCols + firstCol * kcb,
-                                       c + i0 * ldc + jc + firstCol, ldc, alpha, pc == 0 ? beta : 1)
+                    let blockB = packedB + pc * paddedCols + firstCol * kcb
+                    let blockC = c + i0 * ldc + jc + firstCol
+                    if let packedA {
+                        GEMMPacking.packPanels(a + i0 * aStrides.lane + pc * aStrides.depth,
+                                               depthStride: aStrides.depth, laneStride: aStrides.lane, depth: kcb,
+                                               lanes: mcb, width: mr, into: packedA)
+                        kernel.macroKernel(mcb, cols, kcb, packedA, 1, mr, blockB, blockC, ldc, alpha, pc == 0 ? beta : 1)
+                    } else {
+                        kernel.macroKernel(mcb, cols, kcb, a + i0 * lda + pc, lda, 1, blockB, blockC, ldc, alpha,
+                                           pc == 0 ? beta : 1)
+                    }
                     pc += kc
                 }
             }

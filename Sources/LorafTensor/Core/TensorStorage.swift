@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The memory behind one or more tensors: `count` Float32 values.
 ///
 /// Storage either owns a buffer it allocated (freed in `deinit`) or borrows memory kept alive by `owner`
@@ -13,6 +17,7 @@ public final class TensorStorage {
 
     /// Allocates `count` elements, zero-filled when `zeroed` (the default).
     public init(count: Int, zeroed: Bool = true) {
+        TensorStorage.allocatorTuned
         self.count = count
         base = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
         if zeroed { base.initialize(repeating: 0, count: Swift.max(count, 1)) }
@@ -28,6 +33,22 @@ public final class TensorStorage {
         ownsMemory = false
         self.owner = owner
     }
+
+    /// glibc's malloc maps blocks over 128 KiB–32 MiB (its dynamic threshold) straight from the kernel and unmaps
+    /// them on free, so every step of training faulted in and zeroed fresh pages for each activation. Raising
+    /// the mmap threshold to its 32 MiB maximum and the trim threshold to 1 GiB keeps freed activation buffers
+    /// in the heap for the next step. Applied once, before the first owned allocation. `mallopt` is looked up
+    /// with dlsym (Swift's Glibc module does not export malloc.h); the option numbers are glibc's
+    /// M_TRIM_THRESHOLD (−1) and M_MMAP_THRESHOLD (−3). Without glibc nothing changes.
+    private static let allocatorTuned: Void = {
+        #if canImport(Glibc)
+        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(nil, "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
+        _ = mallopt(-3, 32 << 20)
+        _ = mallopt(-1, 1 << 30)
+        #endif
+    }()
 
     deinit {
         if ownsMemory { base.deallocate() }

@@ -25,17 +25,4 @@ extension Tensor {
         }
     }
 
-    /// Inverted dropout: in training each element is zeroed with probability `p` and the survivors scaled by
-    /// 1/(1−p); in evaluation (`training == false`) or with p = 0 it returns self unchanged.
-    /// Draws come from `rng`, so a seed fixes the mask. Gradient: the same mask and scale.
-    /// - Throws: when p is outside [0, 1).
-    public func dropout(_ p: Float, training: Bool, rng: inout RandomGenerator) throws -> Tensor {
-        guard p >= 0, p < 1 else { throw TensorError.invalidArgument(op: "dropout", message: "probability \(p) is outside [0, 1)") }
-        guard training, p > 0 else { return self }
-        let scale = 1 / (1 - p)
-        let mask = Tensor(uninitialized: shape)
-        for i in 0..<count { mask.data[i] = rng.nextUniform() < p ? 0 : scale }
-        let out = zipElements(mask, *)
-        return Tensor.record(out, name: "dropout", inputs: [self]) { g, _ in [g.zipElements(mask, *)] }
-    }
 }
