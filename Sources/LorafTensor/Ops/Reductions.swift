@@ -53,24 +53,11 @@ extension Tensor {
     /// Maximum over one axis. The gradient flows to the first position holding the maximum.
     public func max(axis: Int, keepDims: Bool = false) throws -> Tensor {
         let a = try normalizedAxis(axis, op: "max")
-        guard shape[a] > 0 else { throw TensorError.invalidArgument(op: "max", message: "axis \(axis) of shape \(shape) is empty") }
-        let x = contiguousData()
-        let (outer, length, inner) = x.splitAround(a)
+        let (values, winners) = try maxima(along: a, op: "max")
+        let (outer, length, inner) = splitAround(a)
         var keptShape = shape
         keptShape[a] = 1
-        let out = Tensor(uninitialized: keptShape)
-        var winners = [Int](repeating: 0, count: outer * inner)
-        for o in 0..<outer {
-            for i in 0..<inner {
-                var best = x.data[o * length * inner + i], bestL = 0
-                for l in 1..<length where x.data[(o * length + l) * inner + i] > best {
-                    best = x.data[(o * length + l) * inner + i]
-                    bestL = l
-                }
-                out.data[o * inner + i] = best
-                winners[o * inner + i] = bestL
-            }
-        }
+        let out = try Tensor(shape: keptShape, scalars: values)
         let finalShape = keepDims ? keptShape : shape.enumerated().filter { $0.offset != a }.map(\.element)
         let result = out.reshapedData(finalShape)
         let inputShape = shape
@@ -87,10 +74,17 @@ extension Tensor {
     /// Index of the maximum along `axis` (first on ties), as integers; the axis is removed.
     public func argmax(axis: Int = -1) throws -> IntTensor {
         let a = try normalizedAxis(axis, op: "argmax")
-        guard shape[a] > 0 else { throw TensorError.invalidArgument(op: "argmax", message: "axis \(axis) of shape \(shape) is empty") }
+        let (_, winners) = try maxima(along: a, op: "argmax")
+        return IntTensor(uncheckedShape: shape.enumerated().filter { $0.offset != a }.map(\.element), scalars: winners)
+    }
+
+    /// The maximum along axis `a` (already normalised) and its first position, for every other index, in
+    /// row-major order of the remaining axes. Throws when the axis is empty.
+    private func maxima(along a: Int, op: String) throws -> (values: [Float], positions: [Int]) {
+        guard shape[a] > 0 else { throw TensorError.invalidArgument(op: op, message: "axis \(a) of shape \(shape) is empty") }
         let x = contiguousData()
         let (outer, length, inner) = x.splitAround(a)
-        var result = [Int](repeating: 0, count: outer * inner)
+        var values = [Float](repeating: 0, count: outer * inner), positions = [Int](repeating: 0, count: outer * inner)
         for o in 0..<outer {
             for i in 0..<inner {
                 var best = x.data[o * length * inner + i], bestL = 0
@@ -98,9 +92,10 @@ extension Tensor {
                     best = x.data[(o * length + l) * inner + i]
                     bestL = l
                 }
-                result[o * inner + i] = bestL
+                values[o * inner + i] = best
+                positions[o * inner + i] = bestL
             }
         }
-        return IntTensor(uncheckedShape: shape.enumerated().filter { $0.offset != a }.map(\.element), scalars: result)
+        return (values, positions)
     }
 }
