@@ -15,4 +15,16 @@ for manifest in plugins/*/Package.swift; do
   .build/release/loraf plugin build "$(dirname "$manifest")"
 done
 # --skip-build: a second build by `swift test` would recompile every module the plugins were just built against.
-swift test -c release -Xswiftc -enable-testing --skip-build "$@"
+# Only XCTest is used (--disable-swift-testing: no empty Swift Testing run); the last line repeats XCTest's totals
+# as "N passed, N failed".
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+swift test -c release -Xswiftc -enable-testing --skip-build --disable-swift-testing "$@" 2>&1 | tee "$log" || status=$?
+summary="$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -n 1 || true)"
+if [ -n "$summary" ]; then
+  executed="$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")"
+  failures="$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")"
+  echo "$((executed - failures)) passed, $failures failed"
+fi
+exit "$status"
