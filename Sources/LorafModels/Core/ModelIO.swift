@@ -11,11 +11,12 @@ public struct EncoderInput {
     /// - Throws: `ModelError.invalid` when the tensors are not all [B, S] or adapterNames has another length than B.
     public init(inputIds: IntTensor, attentionMask: IntTensor? = nil, tokenTypeIds: IntTensor? = nil, adapterNames: [String?]? = nil) throws {
         guard inputIds.shape.count == 2 else { throw ModelError.invalid("input_ids must be [batch, seq], got \(inputIds.shape)") }
-        let ones = try IntTensor(shape: inputIds.shape, scalars: [Int](repeating: 1, count: inputIds.count))
-        let zeros = try IntTensor(shape: inputIds.shape, scalars: [Int](repeating: 0, count: inputIds.count))
+        func filled(_ value: Int) throws -> IntTensor {
+            try IntTensor(shape: inputIds.shape, scalars: [Int](repeating: value, count: inputIds.count))
+        }
         self.inputIds = inputIds
-        self.attentionMask = attentionMask ?? ones
-        self.tokenTypeIds = tokenTypeIds ?? zeros
+        self.attentionMask = try attentionMask ?? filled(1)
+        self.tokenTypeIds = try tokenTypeIds ?? filled(0)
         self.adapterNames = adapterNames
         guard self.attentionMask.shape == inputIds.shape else {
             throw ModelError.invalid("attention_mask has shape \(self.attentionMask.shape) but input_ids has \(inputIds.shape)")

@@ -14,7 +14,7 @@ import LorafTensor
 /// `base_model.model.<module path>.bias`.
 public final class BitFitStrategy: Strategy {
     public let name = "bitfit"
-    public init() {}
+    public init() { AdapterPaths.registerOwnedSegments(["bitfit"]) }
 
     public func attach(to model: AdaptedModel, adapterName: String, options: inout Options) throws -> Adapter {
         let paths = try BitFitStrategy.biasLayerPaths(in: model.base, context: options.context)
@@ -32,7 +32,7 @@ public final class BitFitStrategy: Strategy {
         var paths: [String] = []
         for (parameterPath, _) in model.namedParameters() where parameterPath.hasSuffix(".bias") {
             let owner = String(parameterPath.dropLast(".bias".count))
-            if isAdapterOwned(owner) { continue }
+            if AdapterPaths.isAdapterOwned(owner) { continue }
             let segments = owner.split(separator: ".").map(String.init)
             if heads.contains(where: { owner == $0 || owner.hasPrefix($0 + ".") }) { continue }
             let parent = segments.dropLast().joined(separator: ".")

@@ -10,7 +10,7 @@ import LorafTensor
 public final class BottleneckStrategy: Strategy {
     public let name = "adapter"
     public var peftType: String { "BOTTLENECK" }
-    public init() {}
+    public init() { AdapterPaths.registerOwnedSegments(["adapter_down", "adapter_up"]) }
 
     /// Where each variant puts adapters, per model family: a regular expression over the projection's full module
     /// path (the attention output and FFN output projections of every layer).
@@ -29,7 +29,7 @@ public final class BottleneckStrategy: Strategy {
             throw StrategyError.invalidOption("\(options.context): no bottleneck adapter placement is known for model_type '\(model.base.modelType)' (known: \(BottleneckStrategy.placements.keys.sorted().joined(separator: ", ")))")
         }
         let candidates = model.base.namedModules().filter { path, module in
-            !path.isEmpty && !isInsideWrapper(path) && module is UnaryModule && innermostLinear(module) != nil
+            !path.isEmpty && !AdapterPaths.isInsideWrapper(path) && module is UnaryModule && innermostLinear(module) != nil
         }.map(\.path)
         let selector = TargetSelector(targets: .regex(pattern), layers: config.layersToTransform)
         let paths = try selector.select(from: candidates, context: options.context)

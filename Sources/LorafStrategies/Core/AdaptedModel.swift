@@ -174,7 +174,7 @@ public final class AdaptedModel {
     private func attachModulesToSave(_ targets: [String], for name: String, adapter: Adapter) throws {
         guard !targets.isEmpty else { return }
         let paths = base.namedModules().map(\.path).filter { path in
-            !path.isEmpty && !path.split(separator: ".").contains { ["original_module", "modules_to_save", "base_layer"].contains(String($0)) }
+            !path.isEmpty && !AdapterPaths.isInsideWrapper(path)
         }
         for target in targets {
             let matches = paths.filter { $0 == target || $0.hasSuffix("." + target) }

@@ -4,25 +4,13 @@ import LorafModels
 /// itself be wrapped by another strategy's (`output.dense` → BottleneckAdapterLayer → `base_layer` BitFitBiasLayer →
 /// `base_layer` Linear). These helpers walk such chains, so each adapter finds its layer whatever was added since.
 
-/// Child names under which strategy wrappers keep the module they wrap (`base_layer`) and modules_to_save keeps
-/// the base module (`original_module`).
-let wrappedModuleChildNames = ["base_layer", "original_module"]
-
-/// Path segments under which adapters keep their own modules (LoRA's A/B, bottleneck projections, BitFit biases,
-/// modules_to_save copies and originals): tensors below them are not the base model's.
-let adapterOwnedSegments: Set<String> = ["lora_A", "lora_B", "adapter_down", "adapter_up", "bitfit", "modules_to_save", "original_module"]
-
-/// Whether the parameter or module at `path` belongs to an adapter rather than to the base model.
-func isAdapterOwned(_ path: String) -> Bool {
-    path.split(separator: ".").contains { adapterOwnedSegments.contains(String($0)) }
-}
 
 /// The Linear at the bottom of a chain of wrappers (`x.base_layer.base_layer...`), or nil when the chain ends
 /// in another kind of layer. Lets one strategy's wrapper wrap another's and still find the weight.
 func innermostLinear(_ module: Module) -> Linear? {
     var node = module
     while !(node is Linear) {
-        guard let next = wrappedModuleChildNames.lazy.compactMap({ node.childIfPresent($0) }).first else { return nil }
+        guard let next = AdapterPaths.wrappedModuleChildNames.lazy.compactMap({ node.childIfPresent($0) }).first else { return nil }
         node = next
     }
     return node as? Linear
@@ -45,6 +33,6 @@ extension AdapterFiles {
     /// e.g. `bert.encoder.layer.0.output.dense.base_layer` → `bert.encoder.layer.0.output.dense`. It is also the
     /// stable anchor of the module's wrapper chain.
     static func filePath(ofModule path: String) -> String {
-        path.split(separator: ".").filter { !wrappedModuleChildNames.contains(String($0)) }.joined(separator: ".")
+        path.split(separator: ".").filter { !AdapterPaths.wrappedModuleChildNames.contains(String($0)) }.joined(separator: ".")
     }
 }

@@ -6,7 +6,7 @@ import LorafTensor
 /// selected Linear in a `LoRALinear`; trains A and B (and biases per `bias`), merges by W += s·B·A.
 public final class LoRAStrategy: Strategy {
     public let name = "lora"
-    public init() {}
+    public init() { AdapterPaths.registerOwnedSegments(["lora_A", "lora_B"]) }
 
     /// PEFT's default target_modules for a model family (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING).
     static let defaultTargets: [String: [String]] = ["bert": ["query", "value"], "llama": ["q_proj", "v_proj"]]
@@ -16,7 +16,7 @@ public final class LoRAStrategy: Strategy {
         let seed = UInt64(try options.int("seed", default: 0, minimum: 0))
         var rng = RandomGenerator(seed: seed, stream: 11)
         let candidates = model.base.namedModules().filter { path, module in
-            !path.isEmpty && !isInsideWrapper(path) && (module is Linear || module is LoRALinear || module is UnaryModule)
+            !path.isEmpty && !AdapterPaths.isInsideWrapper(path) && (module is Linear || module is LoRALinear || module is UnaryModule)
         }
         let paths = try config.selector.select(from: candidates.map(\.path), context: options.context)
         for path in paths {
@@ -39,11 +39,6 @@ public final class LoRAStrategy: Strategy {
     public func attachOptions(fromSavedConfig config: [String: OptionValue]) throws -> [String: OptionValue] {
         try SavedConfig.attachOptions(config, known: LoRAConfig.knownKeys, strategy: "LoRA")
     }
-}
-
-/// Whether `path` lies inside a wrapper (so it is not itself a target candidate).
-func isInsideWrapper(_ path: String) -> Bool {
-    path.split(separator: ".").contains { ["base_layer", "lora_A", "lora_B", "original_module", "modules_to_save", "adapter_down", "adapter_up", "bitfit"].contains(String($0)) }
 }
 
 /// One LoRA adapter: its config and the module paths it wraps.
@@ -80,7 +75,7 @@ final class LoRAAdapter: Adapter {
     private func trainableBiases(in model: AdaptedModel) -> [(path: String, tensor: Tensor)] {
         switch config.bias {
         case "all":
-            return model.base.namedParameters().filter { $0.path.hasSuffix(".bias") && !isAdapterOwned($0.path) }
+            return model.base.namedParameters().filter { $0.path.hasSuffix(".bias") && !AdapterPaths.isAdapterOwned($0.path) }
         case "lora_only":
             return layers(in: model).compactMap { path, layer in layer.baseLinear?.bias.map { ("\(path).base_layer.bias", $0) } }
         default:

@@ -7,13 +7,13 @@ import LorafTensor
 /// Saved as PEFT does: peft_type "IA3", tensors `base_model.model.<module path>.ia3_l` (no `.weight` suffix).
 public final class IA3Strategy: Strategy {
     public let name = "ia3"
-    public init() {}
+    public init() { AdapterPaths.registerOwnedSegments(["ia3_l"]) }
 
     public func attach(to model: AdaptedModel, adapterName: String, options: inout Options) throws -> Adapter {
         let config = try IA3Config(&options, modelType: model.base.modelType)
         var rng = RandomGenerator(seed: UInt64(try options.int("seed", default: 0, minimum: 0)), stream: 13)
         let candidates = model.base.namedModules().filter { path, module in
-            !path.isEmpty && !isInsideAdapter(path) && module is UnaryModule && innermostLinear(of: module) != nil
+            !path.isEmpty && !AdapterPaths.isInsideWrapper(path) && module is UnaryModule && innermostLinear(of: module) != nil
         }.map(\.path)
         let paths = try config.selector.select(from: candidates, context: options.context)
         let adapter = IA3Adapter(name: adapterName, strategy: self, config: config, targets: paths)
@@ -39,14 +39,6 @@ public final class IA3Strategy: Strategy {
     public func attachOptions(fromSavedConfig config: [String: OptionValue]) throws -> [String: OptionValue] {
         try SavedConfig.attachOptions(config, known: IA3Config.knownKeys, strategy: "IA3")
     }
-}
-
-/// Segments under which strategies keep wrapped layers and their own modules: nothing below them is a target.
-let adapterSegments: Set<String> = ["base_layer", "original_module", "modules_to_save", "lora_A", "lora_B",
-                                    "adapter_down", "adapter_up", "bitfit", "ia3_l"]
-
-func isInsideAdapter(_ path: String) -> Bool {
-    path.split(separator: ".").contains { adapterSegments.contains(String($0)) }
 }
 
 /// The IA3Linear on the chain `path`, `path.base_layer`, ... (another strategy may have wrapped it since).
