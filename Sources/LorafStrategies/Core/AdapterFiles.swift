@@ -79,9 +79,8 @@ public enum AdapterFiles {
             }
             saved["modules_to_save"] = .list(kept)
         }
-        var options = Options(saved, context: "\(directory.lastPathComponent)/\(configFile)")
+        let options = Options(saved, context: "\(directory.lastPathComponent)/\(configFile)")
         let adapter = try model.adapt(strategy: strategy, name: name, options: options)
-        options = Options([:], context: "")
         do {
             let (tensors, _) = try adapter.stateForSaving(in: model)
             var expected: [String: Tensor] = [:]

@@ -37,6 +37,8 @@ extension Tensor {
         }
     }
 
+    /// Tensor-scalar arithmetic, element-wise, any shape (never throws): a + s, a − s, a · s, a / s, s · a, −a.
+    /// Each is one `affine` op, whose gradient is the output gradient times the scale.
     public static func + (a: Tensor, s: Float) -> Tensor { a.affine(scale: 1, shift: s) }
     public static func - (a: Tensor, s: Float) -> Tensor { a.affine(scale: 1, shift: -s) }
     public static func * (a: Tensor, s: Float) -> Tensor { a.affine(scale: s, shift: 0) }
