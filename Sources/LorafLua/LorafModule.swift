@@ -83,10 +83,10 @@ enum CoreBindings: LuaBindings {
         module.function("threads", doc: """
             loraf.threads([n]) -> n
             The number of threads the kernels use (default: the number of cores, or $LORAF_THREADS); with an \
-            argument, sets it first.
+            argument (1 to 1024), sets it first.
             """) { args in
             if let n = try args.optionalInteger(1) {
-                guard n >= 1 else { throw args.error(1, "thread count must be at least 1") }
+                guard (1...1024).contains(n) else { throw args.error(1, "thread count must be in [1, 1024], got \(n)") }
                 Parallel.threadCount = n
             }
             return [.integer(Parallel.threadCount)]

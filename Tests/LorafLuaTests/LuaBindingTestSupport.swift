@@ -23,6 +23,12 @@ struct LorafLuaHarness {
         do { try run(chunk); return nil } catch { return (error as? LuaError)?.message ?? "\(error)" }
     }
 
+    /// The strings of a list value (other entries are left out).
+    static func strings(_ value: LuaValue) -> [String] {
+        guard case .list(let items) = value else { return [] }
+        return items.compactMap(\.stringValue)
+    }
+
     /// The numbers of a (nested) list value, flattened.
     static func numbers(_ value: LuaValue) -> [Double] {
         switch value {

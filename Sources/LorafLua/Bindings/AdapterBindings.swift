@@ -65,10 +65,16 @@ enum AdapterBindings {
             Removes adapter `name` and every module and parameter it added.
             """) { object, args in try object.adapted.deleteAdapter(try args.string(2)); return [] }
         modelClass.method("merge", doc: """
-            model:merge()
+            model:merge([{safe_merge = false}])
             Folds the active adapter into the base weights (LoRA: W + (alpha / r) B A), so forward costs what the \
-            base model costs; errors for a strategy that cannot merge.
-            """) { object, _ in try object.adapted.merge(); return [] }
+            base model costs; errors for a strategy that cannot merge. A merge that fails part-way is undone. With \
+            safe_merge = true (PEFT's option) the base weights are copied aside and every merged weight is checked \
+            for NaN and infinity; on failure the base is restored bit for bit and merge errors naming the weight.
+            """) { object, args in
+            let options = try args.options(2, keys: ["safe_merge"])
+            try object.adapted.merge(safe: try options.boolean("safe_merge") ?? false)
+            return []
+        }
         modelClass.method("unmerge", doc: """
             model:unmerge()
             Restores the base weights from before merge().
@@ -86,11 +92,15 @@ enum AdapterBindings {
             return []
         }
         modelClass.method("load_adapter", doc: """
-            model:load_adapter(dir, name)
+            model:load_adapter(dir [, name = "default" [, {is_trainable = false}]])
             Loads the PEFT adapter folder `dir` as adapter `name` and makes it active. Every tensor is checked \
-            against the model; on error the model is left as it was.
+            against the model (names, shapes, NaN and infinity); on error the model is left as it was. As in PEFT \
+            the adapter is loaded for inference, its parameters frozen, unless is_trainable = true; \
+            model:summary() marks it "inference only".
             """) { object, args in
-            try AdapterFiles.load(into: object.adapted, from: URL(fileURLWithPath: try args.string(2)), name: try args.string(3))
+            let options = try args.options(4, keys: ["is_trainable"])
+            try AdapterFiles.load(into: object.adapted, from: URL(fileURLWithPath: try args.string(2)), name: try args.optionalString(3) ?? "default",
+                                  trainable: try options.boolean("is_trainable") ?? false)
             return []
         }
         modelClass.method("adapters", doc: """

@@ -16,14 +16,19 @@ enum ModelBindings: LuaBindings {
             loraf.load_model(path [, {task = "classification", num_labels = 2, seed = 0}]) -> Model
             Loads the model folder `path` (config.json, model.safetensors and the tokenizer). task "classification" \
             adds a sequence-classification head of num_labels outputs (newly initialised from `seed` unless the \
-            checkpoint has one); task "base" is the bare encoder. The model starts in evaluation mode. Errors name \
+            checkpoint has one; num_labels at most 2^20); task "base" is the bare encoder. The model starts in evaluation mode. Errors name \
             the file and field or tensor that is missing or wrong.
             """) { args in
             let directory = URL(fileURLWithPath: try args.string(1))
             let options = try args.options(2, keys: ["task", "num_labels", "seed"])
             let task: ModelLoader.Task
             switch try options.string("task") ?? "classification" {
-            case "classification": task = .classification(numLabels: try options.positiveInteger("num_labels") ?? 2)
+            case "classification":
+                let numLabels = try options.positiveInteger("num_labels") ?? 2
+                guard numLabels <= ModelBindings.maximumLabels else {
+                    throw options.error("num_labels", mustBe: "an integer in [1, \(ModelBindings.maximumLabels)]")
+                }
+                task = .classification(numLabels: numLabels)
             case "base":
                 guard !options.value("num_labels").isPresent else {
                     throw LuaError.argument("\(options.function): 'num_labels' only applies to task \"classification\"")
@@ -31,21 +36,25 @@ enum ModelBindings: LuaBindings {
                 task = .base
             default: throw options.error("task", mustBe: "\"classification\" or \"base\"")
             }
-            let seed = try options.integer("seed") ?? 0
-            let model = try ModelLoader.load(directory: directory, task: task, seed: UInt64(bitPattern: Int64(seed)))
+            let seed = UInt64(bitPattern: Int64(try options.integer("seed") ?? 0))
+            let model = try ModelLoader.load(directory: directory, task: task, seed: seed)
             let tokenizer = Result { try WordPieceTokenizer(modelDirectory: directory) }
-            return [.object(ModelObject(adapted: AdaptedModel(model), directory: directory, tokenizer: tokenizer))]
+            return [.object(ModelObject(adapted: AdaptedModel(model, seed: seed), directory: directory, tokenizer: tokenizer))]
         }
         registerRunning(on: modelClass)
         ModelInspection.register(on: modelClass)
         AdapterBindings.register(on: modelClass)
     }
 
+    /// The most classes a classification head may have (`num_labels`): far above any label set in use.
+    static let maximumLabels = 1 << 20
+
     private static func registerRunning(on modelClass: LuaClass<ModelObject>) {
         modelClass.method("forward", doc: """
             model:forward{texts = {...} | input_ids = ..., attention_mask = ..., token_type_ids = ..., \
             pairs = {...}, max_length = n, adapter_names = {...}} -> table
-            Runs the model on a batch in its current mode (dropout in training mode) without recording gradients. \
+            Runs the model on a batch in its current mode without recording gradients. In training mode each call \
+            draws fresh dropout masks from the model's generator (seeded by load_model's seed, so reproducible). \
             `texts` (and `pairs`) are tokenized and padded to the longest; or give `input_ids` (and optionally \
             `attention_mask`, 1 = token, and `token_type_ids`) as [batch, seq] lists of lists or tensors. \
             `adapter_names` picks an adapter per example: a name, or false or "" for the base model. Returns \
@@ -54,7 +63,7 @@ enum ModelBindings: LuaBindings {
             """) { object, args in
             let options = try args.options(2, keys: ModelInputs.textKeys + ModelInputs.tensorKeys + ["adapter_names"])
             let input = try ModelInputs.batch(options, model: object, adapterNames: try ModelInputs.adapterNames(options))
-            let output = try GradMode.disabled { try object.adapted.forward(input, object.adapted.makeContext()) }
+            let output = try GradMode.disabled { try object.adapted.forward(input, object.adapted.nextContext()) }
             return [.record([
                 "last_hidden_state": args.result(output.lastHiddenState),
                 "pooler_output": output.poolerOutput.map(args.result) ?? .nil,

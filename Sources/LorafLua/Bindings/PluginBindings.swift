@@ -74,11 +74,10 @@ extension PluginBindings {
         }
         guard let function = extensions.table.schedules[name] else { return nil }
         fields["1"] = nil
-        let context = options.function
         return .customOverRun { step, totalSteps, peak in
             let run = LuaValue.record(["total_steps": .integer(totalSteps), "lr": .number(peak), "options": .record(fields)])
             guard let rate = try function.call([.integer(step), run]).first?.numberValue else {
-                throw TrainingError.invalidConfig("\(context): schedule '\(name)' must return a number for step \(step)")
+                throw TrainingError.invalidConfig("schedule '\(name)' must return a number for step \(step)")
             }
             return rate
         }

@@ -37,20 +37,23 @@ enum TensorBindings: LuaBindings {
         }
         module.function("zeros", doc: """
             loraf.zeros(shape) -> Tensor
-            A tensor of zeros; `shape` is a list of non-negative integers, e.g. `loraf.zeros{2, 3}`.
+            A tensor of zeros; `shape` is a list of non-negative integers, e.g. `loraf.zeros{2, 3}`. Errors for a \
+            shape whose size overflows or exceeds the machine's memory, giving the size asked for.
             """) { args in
-            [args.result(Tensor(zeros: try args.converting(1) { try TensorConversion.shape(from: $0) }))]
+            [args.result(try Tensor.zeros(try args.converting(1) { try TensorConversion.shape(from: $0) }))]
         }
         module.function("randn", doc: """
             loraf.randn(shape [, {seed = 0}]) -> Tensor
             A tensor of standard normal samples (mean 0, standard deviation 1, Box-Muller) from loraf's \
-            generator seeded with `seed` (an integer, default 0), so the same seed gives the same values.
+            generator seeded with `seed` (an integer, default 0), so the same seed gives the same values. \
+            Shapes are checked as by loraf.zeros.
             """) { args in
             let shape = try args.converting(1) { try TensorConversion.shape(from: $0) }
             let options = try args.options(2, keys: ["seed"])
             let seed = try options.integer("seed") ?? 0
+            let count = try TensorShape.allocatableCount(shape, op: "randn")
             var generator = RandomGenerator(seed: UInt64(bitPattern: Int64(seed)))
-            let scalars = (0 ..< shape.reduce(1, *)).map { _ in generator.nextNormal() }
+            let scalars = (0 ..< count).map { _ in generator.nextNormal() }
             return [args.result(try Tensor(shape: shape, scalars: scalars))]
         }
         module.function("concat", doc: """

@@ -15,7 +15,7 @@ final class DatasetObject {
 
 /// `loraf.dataset`, `loraf.train` and `loraf.evaluate`: data files and the training loop from Lua.
 enum TrainingBindings: LuaBindings {
-    static let readKeys = ["format", "encoding", "num_labels", "label_names", "text_field", "text_pair_field", "label_field", "limit"]
+    static let readKeys = ["format", "encoding", "num_labels", "label_names", "text_field", "text_pair_field", "label_field", "limit", "on_bad_line"]
 
     static func register(in module: LuaModuleBuilder) throws {
         let datasetClass = module.defineClass(DatasetObject.self, name: "Dataset", doc: """
@@ -43,10 +43,13 @@ enum TrainingBindings: LuaBindings {
 
         module.function("dataset", doc: """
             loraf.dataset(path [, {format, encoding = "utf-8", num_labels, label_names, text_field = "text", \
-            text_pair_field = "text_pair", label_field = "label", limit}]) -> Dataset
+            text_pair_field = "text_pair", label_field = "label", limit, on_bad_line = "error"}]) -> Dataset
             Reads labelled text: the `LABEL TEXT` line format (.txt), CSV/TSV with a header, or JSONL (format is \
             inferred from the extension unless given). encoding "utf-8" or "latin-1": bytes not valid in it stop \
-            with an error naming the file and line, as does a label outside 0..num_labels-1. Empty lines are skipped.
+            with an error naming the file and line, as does a label outside 0..num_labels-1. Empty lines are skipped. \
+            A malformed line (a label with no text, a bad label, a wrong field count) stops with file:line unless \
+            on_bad_line = "skip": then such lines are skipped and counted, with one warning on stderr naming the \
+            first few.
             """) { args in
             let path = try args.string(1)
             let options = try args.options(2, keys: readKeys)
@@ -118,6 +121,11 @@ enum TrainingBindings: LuaBindings {
         if let field = try options.string("text_pair_field") { read.textPairField = field }
         if let field = try options.string("label_field") { read.labelField = field }
         read.limit = try options.positiveInteger("limit")
+        switch try options.string("on_bad_line") ?? "error" {
+        case "error": read.onBadLine = .stop
+        case "skip": read.onBadLine = .skip
+        default: throw options.error("on_bad_line", mustBe: "\"error\" or \"skip\"")
+        }
         let format: DatasetFormat?
         switch try options.string("format") {
         case nil: format = nil
@@ -127,7 +135,11 @@ enum TrainingBindings: LuaBindings {
         case "jsonl"?: format = .jsonl
         default: throw options.error("format", mustBe: "\"text\", \"csv\", \"tsv\" or \"jsonl\"")
         }
-        return DatasetObject(try TextClassificationDataset.read(path, format: format, options: read), name: path)
+        let (dataset, skipped) = try TextClassificationDataset.readReporting(path, format: format, options: read)
+        if let warning = TextClassificationDataset.skippedLinesWarning(skipped, path: path) {
+            FileHandle.standardError.write(Data("\(options.function): warning: \(warning)\n".utf8))
+        }
+        return DatasetObject(dataset, name: path)
     }
 
     /// `train` / `eval`: a Dataset or a path read with the model's number of labels.
@@ -241,7 +253,7 @@ enum TrainingBindings: LuaBindings {
         case .function(let function):
             return .custom { step in
                 guard let rate = try function.call([.integer(step)]).first?.numberValue else {
-                    throw TrainingError.invalidConfig("\(options.function): the schedule function must return a number for step \(step)")
+                    throw TrainingError.invalidConfig("the schedule function must return a number for step \(step)")
                 }
                 return rate
             }

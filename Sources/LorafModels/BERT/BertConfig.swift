@@ -1,4 +1,5 @@
 import Foundation
+import LorafTensor
 
 /// The fields of a Hugging Face BERT `config.json` that define the architecture.
 public struct BertConfig: Codable, Equatable {
@@ -93,6 +94,7 @@ public struct BertConfig: Codable, Equatable {
         for (name, value) in positive where value <= 0 {
             throw ModelError.invalid("\(source): '\(name)' must be positive, got \(value)")
         }
+        try checkSize(source: source)
         guard hiddenSize % numAttentionHeads == 0 else {
             throw ModelError.invalid("\(source): hidden_size \(hiddenSize) is not divisible by num_attention_heads \(numAttentionHeads)")
         }
@@ -106,6 +108,24 @@ public struct BertConfig: Codable, Equatable {
 }
 
 /// Activation functions by their Hugging Face config names.
+extension BertConfig {
+    /// The parameter shapes a model of this config allocates (embeddings, one encoder layer times the layer
+    /// count, pooler), checked with overflow-safe arithmetic against the machine's memory before any is made.
+    /// - Throws: `ModelError.invalid` naming `source` and giving the size asked for.
+    func checkSize(source: String) throws {
+        let h = hiddenSize, i = intermediateSize
+        let embeddings = [[vocabSize, h], [maxPositionEmbeddings, h], [typeVocabSize, h], [2, h]]
+        let layer = [[h, h], [h], [h, h], [h], [h, h], [h], [h, h], [h], [2, h], [i, h], [i], [h, i], [h], [2, h]]
+        do {
+            let perLayer = try TensorShape.totalAllocatableCount(layer, op: "config", what: "one encoder layer's parameters")
+            _ = try TensorShape.totalAllocatableCount(embeddings + [[h, h], [h], [numHiddenLayers, perLayer]], op: "config",
+                                                      what: "the model's parameters")
+        } catch let TensorError.invalidArgument(_, message) {
+            throw ModelError.invalid("\(source): \(message) (num_hidden_layers \(numHiddenLayers), hidden_size \(h), intermediate_size \(i), vocab_size \(vocabSize))")
+        }
+    }
+}
+
 public enum Activation: String {
     case gelu, geluTanh, relu, silu
 

@@ -17,9 +17,15 @@ public final class AdaptedModel {
     public private(set) var activeAdapter: String?
     /// True after `disableAdapters()`: forward runs the base model.
     public private(set) var adaptersDisabled = false
+    /// Adapters loaded for inference only (PEFT's `is_trainable = False`): their parameters stay frozen.
+    public private(set) var frozenAdapters: Set<String> = []
+    /// Draws the seed of each forward pass's dropout stream (``nextContext()``).
+    private var dropoutSeeds: RandomGenerator
 
-    public init(_ base: TransformerModel) {
+    /// - Parameter seed: seeds the dropout masks of successive forward passes (``nextContext()``).
+    public init(_ base: TransformerModel, seed: UInt64 = 0) {
         self.base = base
+        dropoutSeeds = RandomGenerator(seed: seed, stream: 17)
         refreshTrainable()
     }
 
@@ -44,12 +50,14 @@ public final class AdaptedModel {
         }
         guard adapters[name] == nil else { throw StrategyError.invalidOption("\(options.context): an adapter named '\(name)' is already attached") }
         var options = options
-        let saveTargets = try options.strings("modules_to_save") ?? base.headModulePaths
+        let givenSaveTargets = try options.strings("modules_to_save")
         options.ignore(["strategy", "name"])
         let adapter = try strategy.attach(to: self, adapterName: name, options: &options)
         do {
             try options.finish()
-            try attachModulesToSave(saveTargets, for: name, adapter: adapter)
+            // The default (the task head) leaves out a head the adapter itself adapts (target_modules = {"classifier"}).
+            let saveTargets = givenSaveTargets ?? base.headModulePaths.filter { !(base.module(at: $0) is AdapterWrapper) }
+            try attachModulesToSave(saveTargets, for: name, context: options.context)
         } catch {
             try? detachModulesToSave(for: name)
             try? adapter.remove(from: self)
@@ -98,6 +106,7 @@ public final class AdaptedModel {
         try a.remove(from: self)
         try detachModulesToSave(for: name)
         adapters[name] = nil
+        frozenAdapters.remove(name)
         adapterNames.removeAll { $0 == name }
         if activeAdapter == name { activeAdapter = adapterNames.last }
         refreshTrainable()
@@ -109,10 +118,31 @@ public final class AdaptedModel {
     public private(set) var merged: [String] = []
 
     /// Folds the active adapter into the base weights (fp32), so forward costs what the base model costs.
-    public func merge() throws {
+    /// A merge that fails part-way is undone, so the model is never left half-merged.
+    /// - Parameter safe: PEFT's `safe_merge`: the base weights are copied aside first and every one is checked
+    ///   for NaN or infinity after the merge; on failure they are restored bit for bit and the merge throws.
+    /// - Throws: `StrategyError.invalidState` for no active adapter, one already merged, a strategy that cannot
+    ///   merge, or (safe) a merged weight that is not finite, naming it.
+    public func merge(safe: Bool = false) throws {
         guard let name = activeAdapter, !adaptersDisabled else { throw StrategyError.invalidState("merge: no active adapter") }
         guard !merged.contains(name) else { throw StrategyError.invalidState("merge: adapter '\(name)' is already merged") }
-        try adapter(name).merge(in: self)
+        let adapter = try adapter(name)
+        let baseWeights = base.namedParameters().filter { !AdapterPaths.isAdapterOwned($0.path) }
+        let saved = safe ? baseWeights.map { $0.tensor.copy() } : []
+        func restore() { // undoes the strategy's merge marks; with copies, also restores the weights bit for bit
+            try? adapter.unmerge(in: self)
+            for (weight, copy) in zip(baseWeights, saved) { try? weight.tensor.assign(copy) }
+        }
+        do {
+            try adapter.merge(in: self)
+        } catch {
+            restore()
+            throw error
+        }
+        if safe, let bad = baseWeights.first(where: { $0.tensor.firstNonFiniteIndex != nil }) {
+            restore()
+            throw StrategyError.invalidState("merge: adapter '\(name)' would make '\(bad.path)' non-finite (NaN or infinity); the base weights are unchanged")
+        }
         merged.append(name)
     }
 
@@ -145,6 +175,20 @@ public final class AdaptedModel {
     /// A context in the model's current mode whose dropout stream comes from `seed`.
     public func makeContext(seed: UInt64 = 0) -> ForwardContext { base.makeContext(seed: seed) }
 
+    /// A context in the model's current mode with a fresh dropout stream: successive calls draw different masks,
+    /// and the sequence is fixed by the seed given to `init` (what `model:forward` uses).
+    public func nextContext() -> ForwardContext { base.makeContext(seed: dropoutSeeds.next()) }
+
+    // MARK: Inference-only adapters
+
+    /// Freezes (`trainable == false`, PEFT's inference mode) or unfreezes adapter `name`'s parameters.
+    /// - Throws: `StrategyError.unknownAdapter` for a name that is not attached.
+    public func setTrainable(_ name: String, _ trainable: Bool) throws {
+        _ = try adapter(name)
+        if trainable { frozenAdapters.remove(name) } else { frozenAdapters.insert(name) }
+        refreshTrainable()
+    }
+
     // MARK: Parameters
 
     /// What training updates, with in-memory paths: the active adapter's parameters and its modules_to_save
@@ -152,6 +196,7 @@ public final class AdaptedModel {
     public var trainableParameters: [(path: String, tensor: Tensor)] {
         guard !adaptersDisabled else { return [] }
         guard let name = activeAdapter, let adapter = adapters[name] else { return base.namedParameters() }
+        guard !frozenAdapters.contains(name) else { return [] }
         return adapter.parameters(in: self) + modulesToSaveParameters(for: name)
     }
 
@@ -171,7 +216,7 @@ public final class AdaptedModel {
         base.namedModules().contains { $0.path == target || $0.path.hasSuffix("." + target) }
     }
 
-    private func attachModulesToSave(_ targets: [String], for name: String, adapter: Adapter) throws {
+    private func attachModulesToSave(_ targets: [String], for name: String, context: String) throws {
         guard !targets.isEmpty else { return }
         let paths = base.namedModules().map(\.path).filter { path in
             !path.isEmpty && !AdapterPaths.isInsideWrapper(path)
@@ -185,6 +230,8 @@ public final class AdaptedModel {
                 guard let module = base.module(at: path) else { continue }
                 if let wrapper = module as? ModulesToSaveWrapper {
                     try wrapper.addCopy(for: name)
+                } else if module is AdapterWrapper {
+                    throw StrategyError.invalidOption("\(context): modules_to_save: '\(path)' is adapted by this adapter (a \(module.kind)); a module is either adapted or trained in full: drop it from target_modules or from modules_to_save")
                 } else if let unary = module as? UnaryModule {
                     let wrapper = ModulesToSaveWrapper(original: unary)
                     try wrapper.addCopy(for: name)

@@ -59,11 +59,13 @@ public enum AdapterFiles {
     }
 
     /// Loads the adapter in `directory` onto `model` as `name` and makes it active. Every tensor is checked: a key
-    /// the adapter does not use, a key it needs that the file lacks, and a shape that disagrees (with r or with the
-    /// base layer) are errors naming the tensor and both shapes; a target the model lacks is an error naming it.
-    /// On error the model is left as it was.
+    /// the adapter does not use, a key it needs that the file lacks, a shape that disagrees (with r or with the
+    /// base layer) and a NaN or infinite value are errors naming the tensor; a target the model lacks is an error
+    /// naming it. `modules_to_save` null (or absent) means none, as saved. On error the model is left as it was.
+    /// - Parameter trainable: PEFT's `is_trainable`: false (the default) loads the adapter for inference only,
+    ///   its parameters frozen (``AdaptedModel/setTrainable(_:_:)``).
     @discardableResult
-    public static func load(into model: AdaptedModel, from directory: URL, name: String) throws -> Adapter {
+    public static func load(into model: AdaptedModel, from directory: URL, name: String, trainable: Bool = false) throws -> Adapter {
         let config = try readConfig(directory)
         guard case let .string(peftType)? = config["peft_type"] else {
             throw StrategyError.adapterFile("\(directory.path)/\(configFile): missing 'peft_type'")
@@ -78,6 +80,8 @@ public enum AdapterFiles {
                 kept.append(.string(target))
             }
             saved["modules_to_save"] = .list(kept)
+        } else {
+            saved["modules_to_save"] = .list([]) // saved without any: the task head's default must not apply
         }
         let options = Options(saved, context: "\(directory.lastPathComponent)/\(configFile)")
         let adapter = try model.adapt(strategy: strategy, name: name, options: options)
@@ -98,8 +102,13 @@ public enum AdapterFiles {
                 guard entry.shape == target.shape else {
                     throw StrategyError.adapterFile("\(weightsFile): tensor '\(entry.name)' has shape \(entry.shape) but the model expects \(target.shape)")
                 }
-                try target.assign(file.tensor(entry.name))
+                let values = try file.tensor(entry.name)
+                if let bad = values.firstNonFiniteIndex {
+                    throw StrategyError.adapterFile("\(weightsFile): tensor '\(entry.name)' holds \(values.scalars[bad]) at flat index \(bad); adapter weights must be finite")
+                }
+                try target.assign(values)
             }
+            try model.setTrainable(name, trainable)
         } catch {
             try? model.deleteAdapter(name)
             throw error

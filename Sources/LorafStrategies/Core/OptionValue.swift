@@ -69,15 +69,34 @@ public struct Options {
         StrategyError.invalidOption("\(context): '\(key)' must be \(expectation), got \(value)")
     }
 
-    /// An integer ≥ `minimum`; `defaultValue` when absent.
-    public mutating func int(_ key: String, default defaultValue: Int, minimum: Int = Int.min) throws -> Int {
+    /// An integer in `minimum...maximum`; `defaultValue` when absent. A bounded range is named in the error
+    /// (`'r' must be an integer in [1, 65536], got number 1e+300`).
+    public mutating func int(_ key: String, default defaultValue: Int, minimum: Int = Int.min, maximum: Int = Int.max) throws -> Int {
         read.insert(key)
         guard let value = values[key] else { return defaultValue }
-        let expectation = minimum == 1 ? "a positive integer" : minimum == 0 ? "a non-negative integer" : "an integer"
+        guard let v = Options.integer(value, in: minimum...maximum) else {
+            throw fail(key, Options.integerExpectation(minimum...maximum), value)
+        }
+        return v
+    }
+
+    /// `value` as an integer in `range`, or nil (a non-integral, non-finite or out-of-range number; no trap).
+    static func integer(_ value: OptionValue, in range: ClosedRange<Int>) -> Int? {
         switch value {
-        case let .int(v) where v >= minimum: return v
-        case let .double(v) where v == v.rounded() && v >= Double(minimum) && abs(v) < 1e15: return Int(v)
-        default: throw fail(key, expectation, value)
+        case let .int(v) where range.contains(v): return v
+        case let .double(v) where v == v.rounded() && v >= Double(range.lowerBound) && v <= Double(range.upperBound) && abs(v) < 1e15:
+            return Int(v)
+        default: return nil
+        }
+    }
+
+    /// How an integer in `range` is described in messages.
+    static func integerExpectation(_ range: ClosedRange<Int>) -> String {
+        switch (range.lowerBound, range.upperBound) {
+        case (Int.min, Int.max): return "an integer"
+        case (1, Int.max): return "a positive integer"
+        case (0, Int.max): return "a non-negative integer"
+        case let (low, high): return "an integer in [\(low), \(high)]"
         }
     }
 
@@ -132,11 +151,8 @@ public struct Options {
         if case let .int(single) = value { return [single] }
         guard case let .list(items) = value else { throw fail(key, "a list of integers", value) }
         return try items.map { item in
-            switch item {
-            case let .int(i): return i
-            case let .double(d) where d == d.rounded(): return Int(d)
-            default: throw fail(key, "a list of integers", item)
-            }
+            guard let i = Options.integer(item, in: Int.min...Int.max) else { throw fail(key, "a list of integers", item) }
+            return i
         }
     }
 
@@ -146,19 +162,29 @@ public struct Options {
         return values[key]
     }
 
-    /// A table of string keys to numbers (rank_pattern, alpha_pattern).
-    public mutating func numberTable(_ key: String) throws -> [String: Double] {
+    /// A table of string keys to numbers in `range` (rank_pattern, alpha_pattern); with `integral`, integers only.
+    /// Errors name the entry and the valid range: `'rank_pattern' entry 'query' must be an integer in [1, 65536], got ...`.
+    public mutating func numberTable(_ key: String, in range: ClosedRange<Double>, integral: Bool = false) throws -> [String: Double] {
         read.insert(key)
         guard let value = values[key] else { return [:] }
         if case let .list(items) = value, items.isEmpty { return [:] }
         guard case let .table(table) = value else { throw fail(key, "a table of pattern = number", value) }
-        return try table.mapValues { item in
+        var numbers: [String: Double] = [:]
+        for (entry, item) in table {
+            let number: Double?
             switch item {
-            case let .int(i): return Double(i)
-            case let .double(d): return d
-            default: throw fail(key, "a table of pattern = number", item)
+            case let .int(i): number = Double(i)
+            case let .double(d): number = d
+            default: number = nil
             }
+            guard let number, number.isFinite, range.contains(number), !integral || number == number.rounded() else {
+                let expectation = integral ? Options.integerExpectation(Int(range.lowerBound)...Int(range.upperBound))
+                                           : "a number in [\(range.lowerBound), \(range.upperBound)]"
+                throw StrategyError.invalidOption("\(context): '\(key)' entry '\(entry)' must be \(expectation), got \(item)")
+            }
+            numbers[entry] = number
         }
+        return numbers
     }
 
     /// Marks keys as known without reading them (e.g. the strategy name).

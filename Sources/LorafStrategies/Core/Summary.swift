@@ -15,6 +15,8 @@ public struct ParameterSummary: Equatable, CustomStringConvertible {
         /// Module paths with a modules_to_save copy for this adapter, and the scalars in those copies.
         public let modulesToSave: [String]
         public let modulesToSaveParameters: Int
+        /// False for an adapter loaded for inference only (its parameters stay frozen).
+        public var isTrainable = true
     }
 
     /// Scalars that training updates now (`AdaptedModel.trainableParameters`).
@@ -34,11 +36,12 @@ public struct ParameterSummary: Equatable, CustomStringConvertible {
     }
 
     /// The headline, then one line per adapter:
-    /// `  adapter 'sst2' (lora, active): 73,728 params; modules_to_save: classifier (770 params)`.
+    /// `  adapter 'sst2' (lora, active): 73,728 params; modules_to_save: classifier (770 params)`; an adapter
+    /// loaded for inference only shows `inference only` after its strategy.
     public var description: String {
         ([headline] + adapters.map { a in
             let saved = a.modulesToSave.isEmpty ? "none" : "\(a.modulesToSave.joined(separator: ", ")) (\(grouped(a.modulesToSaveParameters)) params)"
-            return "  adapter '\(a.name)' (\(a.strategy)\(a.isActive ? ", active" : "")): \(grouped(a.parameters)) params; modules_to_save: \(saved)"
+            return "  adapter '\(a.name)' (\(a.strategy)\(a.isTrainable ? "" : ", inference only")\(a.isActive ? ", active" : "")): \(grouped(a.parameters)) params; modules_to_save: \(saved)"
         }).joined(separator: "\n")
     }
 
@@ -72,7 +75,8 @@ extension AdaptedModel {
                                                  isActive: name == activeAdapter && !adaptersDisabled,
                                                  parameters: count(adapter.parameters(in: self)),
                                                  modulesToSave: modulesToSavePaths(for: name),
-                                                 modulesToSaveParameters: count(modulesToSaveParameters(for: name)))
+                                                 modulesToSaveParameters: count(modulesToSaveParameters(for: name)),
+                                                 isTrainable: !frozenAdapters.contains(name))
         }
         return ParameterSummary(trainable: count(trainableParameters), total: count(allParameters), adapters: adapters)
     }

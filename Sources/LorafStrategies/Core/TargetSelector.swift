@@ -72,19 +72,41 @@ public struct TargetSelector {
     }
 
     /// Paths of `candidates` that are selected, in order.
-    /// - Throws: `StrategyError.noMatch` when nothing is selected, listing a few paths that exist.
-    public func select(from candidates: [String], context: String) throws -> [String] {
+    /// - Parameters:
+    ///   - unsupported: other modules of the model (path, kind) that the strategy cannot adapt; a target matching
+    ///     one of them is reported by its kind, with `supported` saying what the strategy adapts.
+    /// - Throws: `StrategyError.noMatch` when nothing is selected: for a layers_to_transform index the model
+    ///   lacks (naming the valid range), a target that names only unsupported modules (naming their kind), or
+    ///   else listing near matches and a few paths that exist.
+    public func select(from candidates: [String], context: String,
+                       unsupported: [(path: String, kind: String)] = [], supported: String = "") throws -> [String] {
+        try checkLayers(against: candidates, context: context)
         let chosen = candidates.filter { path in
             guard targets.matches(path) else { return false }
             if let layers { guard let index = TargetSelector.layerIndex(of: path), layers.contains(index) else { return false } }
             if let exclude, exclude.matches(path) { return false }
             return true
         }
-        guard !chosen.isEmpty else {
-            let examples = candidates.filter { TargetSelector.layerIndex(of: $0) == 0 || TargetSelector.layerIndex(of: $0) == nil }.prefix(8)
-            throw StrategyError.noMatch("\(context): target_modules \(targets) matched no module; modules that exist include: "
-                                        + examples.joined(separator: ", "))
+        guard chosen.isEmpty else { return chosen }
+        if let other = unsupported.first(where: { targets.matches($0.path) }) {
+            throw StrategyError.noMatch("\(context): target_modules \(targets) names '\(other.path)', a \(other.kind); \(supported)")
         }
-        return chosen
+        var message = "\(context): target_modules \(targets) matched no module"
+        if case let .names(names) = targets {
+            let near = names.flatMap { NearMatches.suggestions(for: $0, among: candidates) }
+            if !near.isEmpty { message += " (near matches: \(near.joined(separator: ", ")))" }
+        }
+        let examples = candidates.filter { TargetSelector.layerIndex(of: $0) == 0 || TargetSelector.layerIndex(of: $0) == nil }.prefix(8)
+        throw StrategyError.noMatch(message + "; modules that exist include: " + examples.joined(separator: ", "))
+    }
+
+    /// Throws for a layers_to_transform index that no candidate module has, naming the model's layer range.
+    private func checkLayers(against candidates: [String], context: String) throws {
+        guard let layers else { return }
+        let present = Set(candidates.compactMap(TargetSelector.layerIndex(of:)))
+        guard let missing = layers.first(where: { !present.contains($0) }) else { return }
+        var range = "the model has no numbered layers"
+        if let low = present.min(), let high = present.max() { range = "layers are numbered \(low)...\(high)" }
+        throw StrategyError.noMatch("\(context): layers_to_transform has layer \(missing), which does not exist (\(range))")
     }
 }

@@ -28,8 +28,8 @@ public struct LoRAConfig {
 
     /// Reads and validates the options (every error names the option and the value).
     init(_ options: inout Options, defaultTargets: [String]) throws {
-        r = try options.int("r", default: 8, minimum: 1)
-        loraAlpha = try options.double("lora_alpha", default: 8, in: 0...1e9)
+        r = try options.int("r", default: 8, minimum: 1, maximum: LoRAConfig.maximumRank)
+        loraAlpha = try options.double("lora_alpha", default: 8, in: LoRAConfig.alphaRange)
         loraDropout = try options.double("lora_dropout", default: 0, in: 0...0.999)
         useRSLoRA = try options.bool("use_rslora", default: false)
         switch options.raw("init_lora_weights") {
@@ -38,11 +38,8 @@ public struct LoRAConfig {
         case .string("gaussian")?: initialization = "gaussian"
         case let other?: throw options.fail("init_lora_weights", "true, false or \"gaussian\"", other)
         }
-        rankPattern = try options.numberTable("rank_pattern")
-        alphaPattern = try options.numberTable("alpha_pattern")
-        for (key, value) in rankPattern where value < 1 || value != value.rounded() {
-            throw StrategyError.invalidOption("\(options.context): rank_pattern['\(key)'] must be a positive integer, got \(value)")
-        }
+        rankPattern = try options.numberTable("rank_pattern", in: 1...Double(LoRAConfig.maximumRank), integral: true)
+        alphaPattern = try options.numberTable("alpha_pattern", in: LoRAConfig.alphaRange)
         bias = try options.string("bias", default: "none", allowed: ["none", "all", "lora_only"]) ?? "none"
         if try options.bool("fan_in_fan_out", default: false) {
             throw StrategyError.invalidOption("\(options.context): 'fan_in_fan_out' = true is for GPT-2 style Conv1D weights; these models use Linear")
@@ -58,15 +55,36 @@ public struct LoRAConfig {
                                   exclude: try TargetSelector.Pattern.from(excludeValue, key: "exclude_modules", context: options.context))
     }
 
+    /// The largest rank accepted (for `r` and rank_pattern): far above any hidden size in use, and small enough
+    /// that r · features cannot overflow.
+    static let maximumRank = 65_536
+    /// lora_alpha and alpha_pattern values.
+    static let alphaRange: ClosedRange<Double> = 0...1e9
+
+    /// Whether the rank_pattern / alpha_pattern key `key` selects `path` (PEFT: `(.*\.)?(key)$`).
+    static func pattern(_ key: String, matches path: String) -> Bool {
+        guard let re = try? NSRegularExpression(pattern: "^(.*\\.)?(" + key + ")$") else { return false }
+        return re.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
+    }
+
     /// r and lora_alpha for the module at `path` after rank_pattern / alpha_pattern.
     func rankAndAlpha(for path: String) -> (r: Int, alpha: Double) {
         func lookup(_ table: [String: Double]) -> Double? {
-            table.keys.sorted().first { key in
-                guard let re = try? NSRegularExpression(pattern: "^(.*\\.)?(" + key + ")$") else { return false }
-                return re.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil
-            }.flatMap { table[$0] }
+            table.keys.sorted().first { LoRAConfig.pattern($0, matches: path) }.flatMap { table[$0] }
         }
         return (lookup(rankPattern).map { Int($0) } ?? r, lookup(alphaPattern) ?? loraAlpha)
+    }
+
+    /// Throws for a rank_pattern or alpha_pattern entry that selects none of the adapted modules `targets`
+    /// (a typo would otherwise go unnoticed), naming the entry and listing near matches among the targets.
+    func checkPatterns(against targets: [String], context: String) throws {
+        for (option, table) in [("rank_pattern", rankPattern), ("alpha_pattern", alphaPattern)] {
+            for key in table.keys.sorted() where !targets.contains(where: { LoRAConfig.pattern(key, matches: $0) }) {
+                let near = NearMatches.suggestions(for: key, among: targets)
+                throw StrategyError.noMatch("\(context): \(option) entry '\(key)' matches none of the adapted modules"
+                                            + (near.isEmpty ? "" : " (near matches: \(near.joined(separator: ", ")))"))
+            }
+        }
     }
 
     /// The scale s applied to B·A for rank `r` and `alpha`.

@@ -18,12 +18,25 @@ public final class LoRAStrategy: Strategy {
         let candidates = model.base.namedModules().filter { path, module in
             !path.isEmpty && !AdapterPaths.isInsideWrapper(path) && (module is Linear || module is LoRALinear || module is UnaryModule)
         }
-        let paths = try config.selector.select(from: candidates.map(\.path), context: options.context)
+        let others = model.base.namedModules().filter { path, module in
+            !path.isEmpty && !AdapterPaths.isInsideWrapper(path) && !candidates.contains { $0.path == path }
+        }
+        let paths = try config.selector.select(from: candidates.map(\.path), context: options.context,
+                                               unsupported: others.map { ($0.path, $0.module.kind) }, supported: "LoRA adapts Linear layers")
+        var newParameters: [[Int]] = []
         for path in paths {
             guard let module = model.base.module(at: path) else { continue }
-            if innermostLinear(module) == nil {
+            guard let linear = innermostLinear(module) else {
                 throw StrategyError.invalidOption("\(options.context): target '\(path)' is a \(module.kind); LoRA adapts Linear layers")
             }
+            let r = config.rankAndAlpha(for: path).r
+            newParameters += [[r, linear.inFeatures], [linear.outFeatures, r]]
+        }
+        try config.checkPatterns(against: paths, context: options.context)
+        do {
+            _ = try TensorShape.totalAllocatableCount(newParameters, op: "r", what: "the LoRA matrices of adapter '\(adapterName)'")
+        } catch let TensorError.invalidArgument(_, message) {
+            throw StrategyError.invalidOption("\(options.context): \(message)")
         }
         let adapter = LoRAAdapter(name: adapterName, strategy: self, config: config, targets: paths)
         return try attachOrRollBack(adapter, to: model) {
@@ -33,7 +46,20 @@ public final class LoRAStrategy: Strategy {
                     adapterName, r: r, scale: config.scaling(r: r, alpha: alpha), p: Float(config.loraDropout),
                     initialization: config.initialization, rng: &rng)
             }
+            let biasPaths = try biasLayerPaths(config.bias, targets: paths, in: model.base, context: options.context)
+            adapter.biasAnchors = biasPaths.map(AdapterFiles.filePath(ofModule:))
+            for path in biasPaths { try BitFitBiasLayer.wrapping(path, in: model.base).addAdapter(adapterName) }
         }
+    }
+
+    /// The layers whose bias `bias` trains ("all": every body bias, as BitFit; "lora_only": those of the adapted
+    /// layers). Each gets a per-adapter copy in a `BitFitBiasLayer`, so the base biases never change.
+    private func biasLayerPaths(_ bias: String, targets: [String], in model: TransformerModel, context: String) throws -> [String] {
+        guard bias != "none" else { return [] }
+        let all = try BitFitStrategy.biasLayerPaths(in: model, context: context)
+        guard bias == "lora_only" else { return all }
+        let anchors = Set(targets.map(AdapterFiles.filePath(ofModule:)))
+        return all.filter { anchors.contains(AdapterFiles.filePath(ofModule: $0)) }
     }
 
     public func attachOptions(fromSavedConfig config: [String: OptionValue]) throws -> [String: OptionValue] {
@@ -47,6 +73,8 @@ final class LoRAAdapter: Adapter {
     let strategy: Strategy
     let config: LoRAConfig
     let targets: [String]
+    /// Anchors of the `BitFitBiasLayer`s holding this adapter's copies of the biases `bias` trains.
+    var biasAnchors: [String] = []
 
     init(name: String, strategy: Strategy, config: LoRAConfig, targets: [String]) {
         self.name = name
@@ -72,15 +100,13 @@ final class LoRAAdapter: Adapter {
         return out + trainableBiases(in: model)
     }
 
+    private func biasLayers(in model: AdaptedModel) -> [(path: String, layer: BitFitBiasLayer)] {
+        biasAnchors.compactMap { wrapperInChain(BitFitBiasLayer.self, from: $0, in: model.base) }
+    }
+
+    /// This adapter's bias copies: `<layer path>.bitfit.<name>.bias`.
     private func trainableBiases(in model: AdaptedModel) -> [(path: String, tensor: Tensor)] {
-        switch config.bias {
-        case "all":
-            return model.base.namedParameters().filter { $0.path.hasSuffix(".bias") && !AdapterPaths.isAdapterOwned($0.path) }
-        case "lora_only":
-            return layers(in: model).compactMap { path, layer in layer.baseLinear?.bias.map { ("\(path).base_layer.bias", $0) } }
-        default:
-            return []
-        }
+        biasLayers(in: model).compactMap { path, layer in layer.bias(of: name).map { ("\(path).bitfit.\(name).bias", $0) } }
     }
 
     func stateForSaving(in model: AdaptedModel) throws -> (tensors: [(key: String, tensor: Tensor)], config: [String: OptionValue]) {
@@ -91,8 +117,8 @@ final class LoRAAdapter: Adapter {
                 tensors.append(("\(AdapterFiles.filePath(ofModule: path)).\(side).weight", w))
             }
         }
-        for (path, bias) in trainableBiases(in: model) {
-            tensors.append((path.replacingOccurrences(of: ".base_layer.", with: ".").replacingOccurrences(of: ".original_module.", with: "."), bias))
+        for (path, layer) in biasLayers(in: model) {
+            if let bias = layer.bias(of: name) { tensors.append((AdapterFiles.filePath(ofModule: path) + ".bias", bias)) }
         }
         return (tensors, config.savedFields)
     }
@@ -102,6 +128,7 @@ final class LoRAAdapter: Adapter {
             try layer.fold(name, sign: 1)
             layer.mergedAdapters.insert(name)
         }
+        for (_, layer) in biasLayers(in: model) { try layer.merge(name) }
     }
 
     func unmerge(in model: AdaptedModel) throws {
@@ -109,9 +136,11 @@ final class LoRAAdapter: Adapter {
             try layer.fold(name, sign: -1)
             layer.mergedAdapters.remove(name)
         }
+        for (_, layer) in biasLayers(in: model) where layer.merged?.adapter == name { try layer.unmerge() }
     }
 
     func remove(from model: AdaptedModel) throws {
+        try removeAdapter(name, from: biasLayers(in: model), in: model.base)
         try removeAdapter(name, from: layers(in: model), in: model.base)
     }
 }

@@ -7,8 +7,9 @@ public struct IntTensor: Equatable, CustomStringConvertible {
 
     /// Throws when the number of values differs from the shape's element count.
     public init(shape: [Int], scalars: [Int]) throws {
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == scalars.count else {
-            throw TensorError.invalidArgument(op: "IntTensor", message: "shape \(shape) needs \(shape.reduce(1, *)) values, got \(scalars.count)")
+        let count = try TensorShape.elementCount(shape, op: "IntTensor")
+        guard count == scalars.count else {
+            throw TensorError.invalidArgument(op: "IntTensor", message: "shape \(shape) needs \(count) values, got \(scalars.count)")
         }
         self.shape = shape
         self.scalars = scalars

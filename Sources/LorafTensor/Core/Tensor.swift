@@ -39,12 +39,22 @@ public final class Tensor {
 
     /// A tensor over `storage` with the given layout. Throws when the layout reaches outside the storage.
     public init(shape: [Int], strides: [Int]? = nil, offset: Int = 0, storage: TensorStorage) throws {
+        let count = try TensorShape.elementCount(shape, op: "Tensor")
         let strides = strides ?? Tensor.rowMajorStrides(shape)
-        guard strides.count == shape.count, shape.allSatisfy({ $0 >= 0 }) else {
-            throw TensorError.invalidArgument(op: "Tensor", message: "invalid shape \(shape) or strides \(strides)")
+        guard strides.count == shape.count, strides.allSatisfy({ $0 >= 0 }), offset >= 0 else {
+            throw TensorError.invalidArgument(op: "Tensor", message: "invalid shape \(shape), strides \(strides) or offset \(offset)")
         }
-        let last = zip(shape, strides).reduce(offset) { $0 + ($1.0 > 0 ? ($1.0 - 1) * $1.1 : 0) }
-        guard offset >= 0, shape.contains(0) || last < Swift.max(storage.count, 1) || storage.count == 0 && shape.reduce(1, *) == 0 else {
+        // The last element's index, computed so that a huge stride is an error rather than an overflow trap.
+        var last = offset
+        for (extent, stride) in zip(shape, strides) where extent > 0 {
+            let (step, overflow1) = (extent - 1).multipliedReportingOverflow(by: stride)
+            let (sum, overflow2) = last.addingReportingOverflow(step)
+            guard !overflow1, !overflow2 else {
+                throw TensorError.invalidArgument(op: "Tensor", message: "shape \(shape) with strides \(strides) reaches past any storage")
+            }
+            last = sum
+        }
+        guard count == 0 || last < storage.count else {
             throw TensorError.invalidArgument(op: "Tensor", message: "shape \(shape) at offset \(offset) exceeds storage of \(storage.count) elements")
         }
         self.shape = shape
@@ -61,7 +71,8 @@ public final class Tensor {
         self.storage = storage
     }
 
-    /// A new dense tensor of `shape`, zero-filled.
+    /// A new dense tensor of `shape`, zero-filled. `shape` must be one that exists (taken from a tensor or checked
+    /// with ``TensorShape``); for a shape from user input use ``zeros(_:)``, which checks it.
     public convenience init(zeros shape: [Int]) {
         let storage = TensorStorage(count: shape.reduce(1, *))
         self.init(uncheckedShape: shape, strides: Tensor.rowMajorStrides(shape), offset: 0, storage: storage)
@@ -73,10 +84,26 @@ public final class Tensor {
         self.init(uncheckedShape: shape, strides: Tensor.rowMajorStrides(shape), offset: 0, storage: storage)
     }
 
+    /// A new dense tensor of `shape`, zero-filled, after checking the shape (``TensorShape/allocatableCount(_:op:)``).
+    /// - Throws: `TensorError.invalidArgument` for a negative extent, a count that overflows, or a size larger
+    ///   than the machine's memory (the message gives the size asked for).
+    public static func zeros(_ shape: [Int]) throws -> Tensor {
+        _ = try TensorShape.allocatableCount(shape, op: "zeros")
+        return Tensor(zeros: shape)
+    }
+
+    /// A new dense tensor of `shape` whose memory is not initialised, after checking the shape as ``zeros(_:)``
+    /// does: for operations that form a new shape (matmul, broadcasting) and write every element.
+    convenience init(allocating shape: [Int], op: String) throws {
+        _ = try TensorShape.allocatableCount(shape, op: op)
+        self.init(uninitialized: shape)
+    }
+
     /// A dense tensor holding `scalars` in row-major order. Throws when the count differs from the shape's.
     public convenience init(shape: [Int], scalars: [Float]) throws {
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == scalars.count else {
-            throw TensorError.invalidArgument(op: "Tensor", message: "shape \(shape) needs \(shape.reduce(1, *)) values, got \(scalars.count)")
+        let count = try TensorShape.elementCount(shape, op: "Tensor")
+        guard count == scalars.count else {
+            throw TensorError.invalidArgument(op: "Tensor", message: "shape \(shape) needs \(count) values, got \(scalars.count)")
         }
         self.init(uninitialized: shape)
         scalars.withUnsafeBufferPointer { src in
@@ -132,6 +159,13 @@ public final class Tensor {
     public var scalars: [Float] {
         let dense = contiguousData()
         return Array(UnsafeBufferPointer(start: dense.data, count: count))
+    }
+
+    /// The row-major index of the first NaN or infinite element; nil when every element is finite.
+    public var firstNonFiniteIndex: Int? {
+        let dense = contiguousData()
+        for i in 0..<count where !dense.data[i].isFinite { return i }
+        return nil
     }
 
     /// The single value of a one-element tensor. Throws for any other size.

@@ -10,6 +10,7 @@ func broadcastShape(_ a: [Int], _ b: [Int], op: String) throws -> [Int] {
         }
         out[i] = x == 1 ? y : x
     }
+    _ = try TensorShape.allocatableCount(out, op: op)
     return out
 }
 

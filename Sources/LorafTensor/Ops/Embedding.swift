@@ -12,7 +12,7 @@ extension Tensor {
             throw TensorError.invalidArgument(op: "embedding", message: "id \(ids.scalars[bad]) at flat position \(bad) is outside 0..<\(vocab)")
         }
         let table = weight.contiguousData()
-        let out = Tensor(uninitialized: ids.shape + [dim])
+        let out = try Tensor(allocating: ids.shape + [dim], op: "embedding")
         for (i, id) in ids.scalars.enumerated() { (out.data + i * dim).update(from: table.data + id * dim, count: dim) }
         return record(out, name: "embedding", inputs: [weight]) { g, _ in
             let dw = Tensor(zeros: [vocab, dim])

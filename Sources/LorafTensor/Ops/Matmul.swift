@@ -66,7 +66,7 @@ extension Tensor {
             throw TensorError.shapeMismatch(op: "matmul", lhs: a.shape, rhs: b.shape, detail: "batch axes \(batchA) and \(batchB) differ")
         }
         let batchShape = batchA.isEmpty ? batchB : batchA
-        let out = Tensor(uninitialized: batchShape + [m, n])
+        let out = try Tensor(allocating: batchShape + [m, n], op: "matmul")
         Tensor.gemm(a, b, into: out, m: m, n: n, k: k, accumulate: false)
         return Tensor.record(out, name: "matmul", inputs: [a, b]) { g, needs in
             var da: Tensor?, db: Tensor?

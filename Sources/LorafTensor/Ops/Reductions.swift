@@ -20,7 +20,12 @@ extension Tensor {
         let axesList = try (axes ?? Array(0..<rank)).map { try normalizedAxis($0, op: "sum") }
         let reducedSet = Set(axesList)
         var current = contiguousData()
-        for axis in reducedSet.sorted() {
+        if count == 0 {
+            // Nothing to add: zeros of the kept shape (the loop below would allocate its intermediate shapes).
+            let kept = shape.enumerated().map { reducedSet.contains($0.offset) ? 1 : $0.element }
+            current = try Tensor.zeros(kept)
+        }
+        for axis in reducedSet.sorted() where count > 0 {
             let (outer, length, inner) = current.splitAround(axis)
             var newShape = current.shape
             newShape[axis] = 1

@@ -12,14 +12,17 @@ extension Tensor {
     public func reshaped(_ newShape: [Int]) throws -> Tensor {
         var target = newShape
         if let hole = newShape.firstIndex(of: -1) {
-            let known = newShape.enumerated().filter { $0.offset != hole }.reduce(1) { $0 * $1.element }
-            guard known > 0, count % known == 0, newShape.filter({ $0 == -1 }).count == 1 else {
+            var rest = newShape
+            rest.remove(at: hole)
+            let known = try TensorShape.elementCount(rest, op: "reshape")
+            guard known > 0, count % known == 0, !rest.contains(-1) else {
                 throw TensorError.shapeMismatch(op: "reshape", lhs: shape, rhs: newShape, detail: "cannot infer the -1 extent")
             }
             target[hole] = count / known
         }
-        guard target.allSatisfy({ $0 >= 0 }), target.reduce(1, *) == count else {
-            throw TensorError.shapeMismatch(op: "reshape", lhs: shape, rhs: newShape, detail: "\(count) elements vs \(target.reduce(1, *))")
+        let targetCount = try TensorShape.elementCount(target, op: "reshape")
+        guard targetCount == count else {
+            throw TensorError.shapeMismatch(op: "reshape", lhs: shape, rhs: newShape, detail: "\(count) elements vs \(targetCount)")
         }
         let out = reshapedData(target)
         let inputShape = shape
@@ -96,8 +99,8 @@ extension Tensor {
             guard s1 == s2 else { throw TensorError.shapeMismatch(op: "concat", lhs: first.shape, rhs: t.shape, detail: "only axis \(axis) may differ") }
         }
         var outShape = first.shape
-        outShape[a] = tensors.reduce(0) { $0 + $1.shape[a] }
-        let out = Tensor(uninitialized: outShape)
+        outShape[a] = try TensorShape.extentSum(tensors.map { $0.shape[a] }, op: "concat")
+        let out = try Tensor(allocating: outShape, op: "concat")
         var start = 0
         var ranges: [Range<Int>] = []
         for t in tensors {
@@ -115,7 +118,7 @@ extension Tensor {
     /// Splits along `axis` into pieces of the given `sizes` (which must add up to the axis extent). Views.
     public func split(_ sizes: [Int], axis: Int = 0) throws -> [Tensor] {
         let a = try normalizedAxis(axis, op: "split")
-        guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[a] else {
+        guard (try? TensorShape.extentSum(sizes, op: "split")) == shape[a] else {
             throw TensorError.invalidArgument(op: "split", message: "sizes \(sizes) do not add up to \(shape[a]) on axis \(axis) of shape \(shape)")
         }
         var start = 0

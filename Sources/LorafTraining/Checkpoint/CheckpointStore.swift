@@ -4,9 +4,11 @@ import Foundation
 ///
 /// Saving `checkpoint-<step>/` builds it as `.checkpoint-<step>.tmp/` in the same folder, fsyncs every file and
 /// folder in it, renames it into place, then atomically rewrites the `latest` pointer file (its content is the
-/// folder name). Only then are checkpoints beyond the newest `keepLast` deleted. A crash or error at any point
-/// leaves the previous checkpoint and pointer intact; a left-over `.tmp` folder is never read and is removed by
-/// the next save.
+/// folder name). Only then are checkpoints beyond the newest `keepLast` pruned: each is first renamed out of the
+/// way (`.checkpoint-<step>.pruned/`), then deleted. A crash or error at any point leaves the previous checkpoint
+/// and pointer intact and never a half-deleted `checkpoint-<step>/`; left-over `.tmp` and `.pruned` folders are
+/// never read and are removed by the next save. A checkpoint folder missing any file of its manifest is
+/// incomplete: ``latest()`` and ``checkpoints()`` skip it and ``inspect(directory:)`` reports it.
 public final class CheckpointStore {
     /// The folder checkpoints live in.
     public let directory: URL
@@ -54,6 +56,7 @@ public final class CheckpointStore {
             try optimizerState.write(to: staged.optimizerStateURL)
             try DurableFiles.write(trainerState.jsonData(), to: staged.trainerStateURL)
             try writeAdapter(staged.adapterURL)
+            try staged.writeManifest()
             try DurableFiles.syncTree(staging)
             try moveIntoPlace(staging, checkpoint.url)
         } catch {
@@ -120,7 +123,7 @@ public final class CheckpointStore {
     private func removeLeftovers() throws {
         for name in try folderNames() where name.hasPrefix("." + Checkpoint.namePrefix) {
             let url = directory.appendingPathComponent(name)
-            if name.hasSuffix(".tmp") { try removeItem(url) }
+            if name.hasSuffix(".tmp") || name.hasSuffix(Self.prunedSuffix) { try removeItem(url) }
             guard name.hasSuffix(".old") else { continue }
             let original = directory.appendingPathComponent(String(name.dropFirst().dropLast(".old".count)))
             if FileManager.default.fileExists(atPath: original.path) {
@@ -131,10 +134,42 @@ public final class CheckpointStore {
         }
     }
 
-    /// Deletes complete checkpoints other than `newest`, oldest step first, until `keepLast` remain.
+    static let prunedSuffix = ".pruned"
+
+    /// Deletes complete checkpoints other than `newest`, oldest step first, until `keepLast` remain. Each is
+    /// renamed to `.checkpoint-<step>.pruned` (durably) before its files are deleted, so a kill mid-deletion
+    /// leaves a hidden folder the next save removes, never a damaged `checkpoint-<step>`.
     private func prune(keeping newest: Checkpoint) throws {
         let others = try checkpoints().filter { $0.step != newest.step }
-        for old in others.dropLast(keepLast - 1) { try removeItem(old.url) }
+        for old in others.dropLast(keepLast - 1) {
+            let aside = directory.appendingPathComponent("." + old.url.lastPathComponent + Self.prunedSuffix, isDirectory: true)
+            try DurableFiles.rename(old.url, to: aside)
+            try DurableFiles.syncDirectory(directory)
+            try removeItem(aside)
+        }
+    }
+
+    /// The state of every checkpoint folder in `directory`, without changing anything: complete or not (and why),
+    /// left-overs of interrupted saves and prunes, and what the `latest` pointer names (what `loraf check` prints).
+    /// - Throws: ``CheckpointError/io(operation:path:reason:)`` when the folder cannot be listed.
+    public static func inspect(directory: URL) throws -> CheckpointInspection {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: directory.path) } catch {
+            throw CheckpointError.io(operation: "list the checkpoint folder", path: directory.path, reason: error.localizedDescription)
+        }
+        var inspection = CheckpointInspection(directory: directory)
+        for name in names.sorted() {
+            if let step = Checkpoint.step(fromFolderName: name) {
+                let checkpoint = Checkpoint(step: step, url: directory.appendingPathComponent(name, isDirectory: true))
+                inspection.checkpoints.append((checkpoint, checkpoint.problems))
+            } else if name.hasPrefix("." + Checkpoint.namePrefix) {
+                inspection.leftovers.append(name)
+            }
+        }
+        inspection.checkpoints.sort { $0.checkpoint.step < $1.checkpoint.step }
+        inspection.pointer = (try? String(contentsOf: directory.appendingPathComponent(pointerFile), encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return inspection
     }
 
     private func removeItem(_ url: URL) throws {

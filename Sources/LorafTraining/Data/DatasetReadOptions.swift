@@ -1,3 +1,11 @@
+/// What a reader does with a malformed line or record (a label with no text, a bad label, a wrong field count).
+public enum BadLinePolicy: String, Sendable, CaseIterable {
+    /// Stop with an error naming file and line (the default).
+    case stop
+    /// Skip it and carry on; ``TextClassificationDataset/readReporting(_:format:options:)`` lists what was skipped.
+    case skip
+}
+
 /// Options shared by every dataset reader.
 public struct DatasetReadOptions: Sendable {
     /// The declared character encoding of the file.
@@ -16,6 +24,8 @@ public struct DatasetReadOptions: Sendable {
     public var labelField: String
     /// Stop after this many examples (`nil`: read the whole file).
     public var limit: Int?
+    /// Stop at a malformed line (default) or skip it. Bytes invalid in the encoding and a bad CSV header always stop.
+    public var onBadLine: BadLinePolicy = .stop
 
     public init(encoding: TextEncoding = .utf8, numLabels: Int? = nil, labelNames: [String]? = nil,
                 textField: String = "text", textPairField: String = "text_pair", labelField: String = "label",

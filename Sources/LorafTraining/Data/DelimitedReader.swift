@@ -27,16 +27,17 @@ enum DelimitedReader {
         let pairColumn = columns[options.textPairField]
         while !collector.isFull, let record = try records.next() {
             let location = SourceLocation(file: records.path, line: record.line)
-            guard record.fields.count == header.fields.count else {
-                throw DatasetError.malformed(location, reason:
-                    "expected \(header.fields.count) fields as in the header, found \(record.fields.count)")
+            try collector.collect { labels in
+                guard record.fields.count == header.fields.count else {
+                    throw DatasetError.malformed(location, reason:
+                        "expected \(header.fields.count) fields as in the header, found \(record.fields.count)")
+                }
+                let text = record.fields[textColumn]
+                if text.isEmpty { throw DatasetError.malformed(location, reason: "field '\(options.textField)' is empty") }
+                let label = try labels.resolve(record.fields[labelColumn], at: location)
+                let pair = pairColumn.map { record.fields[$0] }
+                return TextExample(text: text, textPair: pair?.isEmpty == false ? pair : nil, label: label, source: location)
             }
-            let text = record.fields[textColumn]
-            if text.isEmpty { throw DatasetError.malformed(location, reason: "field '\(options.textField)' is empty") }
-            let label = try collector.labels.resolve(record.fields[labelColumn], at: location)
-            let pair = pairColumn.map { record.fields[$0] }
-            collector.append(TextExample(text: text, textPair: pair?.isEmpty == false ? pair : nil,
-                                         label: label, source: location))
         }
     }
 }

@@ -14,19 +14,21 @@ enum JSONLinesReader {
         while !collector.isFull, let line = try lines.next() {
             if line.text.allSatisfy(\.isWhitespace) { continue }
             let location = lines.location
-            let object: [String: JSONScalar]
-            do {
-                object = try decoder.decode([String: JSONScalar].self, from: Data(line.text.utf8))
-            } catch {
-                throw DatasetError.malformed(location, reason: "not a JSON object (bad JSON or not an object)")
+            try collector.collect { labels in
+                let object: [String: JSONScalar]
+                do {
+                    object = try decoder.decode([String: JSONScalar].self, from: Data(line.text.utf8))
+                } catch {
+                    throw DatasetError.malformed(location, reason: "not a JSON object (bad JSON or not an object)")
+                }
+                let text = try string(options.textField, in: object, at: location)
+                guard let text, !text.isEmpty else {
+                    throw DatasetError.malformed(location, reason: "missing or empty field '\(options.textField)'")
+                }
+                let pair = try string(options.textPairField, in: object, at: location)
+                let label = try self.label(options.labelField, in: object, resolver: labels, at: location)
+                return TextExample(text: text, textPair: pair, label: label, source: location)
             }
-            let text = try string(options.textField, in: object, at: location)
-            guard let text, !text.isEmpty else {
-                throw DatasetError.malformed(location, reason: "missing or empty field '\(options.textField)'")
-            }
-            let pair = try string(options.textPairField, in: object, at: location)
-            let label = try self.label(options.labelField, in: object, resolver: collector.labels, at: location)
-            collector.append(TextExample(text: text, textPair: pair, label: label, source: location))
         }
     }
 

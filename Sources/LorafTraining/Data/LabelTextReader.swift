@@ -10,11 +10,13 @@ enum LabelTextReader {
             if line.text.isEmpty { continue }
             let location = lines.location
             let text = line.text
-            let space = text.utf8.firstIndex(of: UInt8(ascii: " ")) ?? text.endIndex
-            let label = try collector.labels.resolve(text[..<space], at: location)
-            let body = text[space...].drop(while: { $0 == " " })
-            if body.isEmpty { throw DatasetError.malformed(location, reason: "label \(label) has no text after it") }
-            collector.append(TextExample(text: String(body), label: label, source: location))
+            try collector.collect { labels in
+                let space = text.utf8.firstIndex(of: UInt8(ascii: " ")) ?? text.endIndex
+                let label = try labels.resolve(text[..<space], at: location)
+                let body = text[space...].drop(while: { $0 == " " })
+                if body.isEmpty { throw DatasetError.malformed(location, reason: "label \(label) has no text after it") }
+                return TextExample(text: String(body), label: label, source: location)
+            }
         }
     }
 }

@@ -20,6 +20,13 @@ public struct TextClassificationDataset: Sendable, Hashable, Codable {
     ///   for any malformed line or record, ``DatasetError/invalidOption(_:)`` for inconsistent options.
     public static func read(_ path: String, format: DatasetFormat? = nil,
                             options: DatasetReadOptions = DatasetReadOptions()) throws -> TextClassificationDataset {
+        try readReporting(path, format: format, options: options).dataset
+    }
+
+    /// Reads a dataset file as ``read(_:format:options:)`` does, and also returns the malformed lines skipped
+    /// under `options.onBadLine == .skip` (each a ``DatasetError/malformed(_:reason:)`` naming file and line).
+    public static func readReporting(_ path: String, format: DatasetFormat? = nil, options: DatasetReadOptions = DatasetReadOptions())
+        throws -> (dataset: TextClassificationDataset, skipped: [DatasetError]) {
         try options.validate()
         let format = try format ?? DatasetFormat(inferredFromPath: path)
         var lines = try SourceLineReader(path: path, encoding: options.encoding)
@@ -33,7 +40,16 @@ public struct TextClassificationDataset: Sendable, Hashable, Codable {
             var records = DelimitedRecordReader(lines: lines, delimiter: UInt8(ascii: format == .csv ? "," : "\t"))
             try DelimitedReader.read(&records, options: options, into: &collector)
         }
-        return TextClassificationDataset(examples: collector.examples)
+        return (TextClassificationDataset(examples: collector.examples), collector.skipped)
+    }
+
+    /// One warning for skipped lines: `skipped 4 malformed lines of data.txt: data.txt:12: label 1 has no text
+    /// after it; ...` naming at most `shown` of them; nil when none was skipped.
+    public static func skippedLinesWarning(_ skipped: [DatasetError], path: String, shown: Int = 3) -> String? {
+        guard !skipped.isEmpty else { return nil }
+        let listed = skipped.prefix(shown).map(\.description).joined(separator: "; ")
+        let more = skipped.count > shown ? "; and \(skipped.count - shown) more" : ""
+        return "skipped \(skipped.count) malformed line\(skipped.count == 1 ? "" : "s") of \(path): \(listed)\(more)"
     }
 
     public var count: Int { examples.count }

@@ -45,7 +45,7 @@ public final class Trainer {
         model.enableAdapters()
         model.refreshTrainable()
         let parameters: [NamedParameter] = model.trainableParameters.map { ($0.path, $0.tensor) }
-        guard !parameters.isEmpty else { throw TrainingError.invalidConfig("loraf.train: the model has no trainable parameters") }
+        guard !parameters.isEmpty else { throw TrainingError.invalidConfig("the model has no trainable parameters") }
 
         let plan = try BatchPlan(exampleCount: train.count, batchSize: config.batchSize, shuffle: true, dropLast: false,
                                  lengthGrouping: config.groupByLength ? BatchPlan.LengthGrouping(lengths: train.lengths) : nil)

@@ -68,7 +68,7 @@ public struct TrainingConfig {
     /// Checks ranges; throws `TrainingError.invalidConfig` naming the option.
     public func validate() throws {
         func positive(_ name: String, _ value: Int) throws {
-            guard value > 0 else { throw TrainingError.invalidConfig("loraf.train: '\(name)' must be a positive integer, got \(value)") }
+            guard value > 0 else { throw TrainingError.invalidConfig("'\(name)' must be a positive integer, got \(value)") }
         }
         try positive("epochs", epochs)
         try positive("batch_size", batchSize)
@@ -82,13 +82,13 @@ public struct TrainingConfig {
         if let n = maxSteps { try positive("max_steps", n) }
         if let n = earlyStoppingPatience { try positive("early_stopping_patience", n) }
         guard optimizer.learningRate > 0, optimizer.learningRate.isFinite else {
-            throw TrainingError.invalidConfig("loraf.train: 'lr' must be a positive number, got \(optimizer.learningRate)")
+            throw TrainingError.invalidConfig("'lr' must be a positive number, got \(optimizer.learningRate)")
         }
         if let clip = maxGradNorm, !(clip > 0) {
-            throw TrainingError.invalidConfig("loraf.train: 'max_grad_norm' must be positive, got \(clip)")
+            throw TrainingError.invalidConfig("'max_grad_norm' must be positive, got \(clip)")
         }
         if resume, runDirectory == nil {
-            throw TrainingError.invalidConfig("loraf.train: 'resume' needs a 'run_dir' holding the checkpoints")
+            throw TrainingError.invalidConfig("'resume' needs a 'run_dir' holding the checkpoints")
         }
     }
 }
