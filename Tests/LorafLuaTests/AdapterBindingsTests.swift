@@ -62,7 +62,7 @@ final class AdapterBindingsTests: XCTestCase {
         try lua.state.setGlobal("path", .string(try miniLMDirectory().path))
         try lua.run("model = loraf.load_model(path)")
         XCTAssertEqual(lua.error("model:adapt{strategy = 'lora', r = '8x'}"),
-                       "test:1: Model:adapt: 'r' must be a positive integer, got string \"8x\"")
+                       "test:1: Model:adapt: 'r' must be an integer in [1, 65536], got string \"8x\"")
         XCTAssertEqual(lua.error("model:adapt{strategy = 'lora', lora_aplha = 16}"),
                        "test:1: Model:adapt: unknown option 'lora_aplha'")
         XCTAssertEqual(lua.error("model:adapt{strategy = 'lora', r = print}"),

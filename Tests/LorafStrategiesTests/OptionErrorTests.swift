@@ -8,7 +8,7 @@ import LorafTensor
 final class OptionErrorTests: XCTestCase {
     func testBadOptionValuesAndNames() throws {
         let model = try tinyClassifier()
-        XCTAssertEqual(errorMessage { try adapt(model, "lora", ["r": .string("8x")]) }, "model:adapt: 'r' must be a positive integer, got string \"8x\"")
+        XCTAssertEqual(errorMessage { try adapt(model, "lora", ["r": .string("8x")]) }, "model:adapt: 'r' must be an integer in [1, 65536], got string \"8x\"")
         XCTAssertEqual(errorMessage { try adapt(model, "lora", ["lora_aplha": .int(16)]) }, "model:adapt: unknown option 'lora_aplha'")
         XCTAssertEqual(errorMessage { try adapt(model, "bitfit", ["r": .int(8)]) }, "model:adapt: unknown option 'r'")
         XCTAssertEqual(errorMessage { try adapt(model, "adapter", ["variant": .string("lora")]) },
@@ -32,7 +32,7 @@ final class OptionErrorTests: XCTestCase {
         XCTAssertTrue(message.contains("matched no module; modules that exist include: "), message)
         XCTAssertTrue(message.contains("bert.encoder.layer.0.attention.self.query"), message)
         let layers = errorMessage { try adapt(model, "adapter", ["layers_to_transform": .list([.int(3)])]) }
-        XCTAssertTrue(layers.contains("matched no module"), layers)
+        XCTAssertTrue(layers.contains("layers_to_transform has layer 3, which does not exist (layers are numbered 0...0)"), layers)
     }
 
     func testBottleneckLayersToTransformAndVariants() throws {

@@ -12,7 +12,7 @@ final class PeftParityTests: XCTestCase {
     private func loadAdapted() throws -> AdaptedModel {
         let base = try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 2))
         let model = AdaptedModel(base)
-        try AdapterFiles.load(into: model, from: fixturesDirectory.appendingPathComponent("peft_lora_seqcls"), name: "default")
+        try AdapterFiles.load(into: model, from: fixturesDirectory.appendingPathComponent("peft_lora_seqcls"), name: "default", trainable: true)
         return model
     }
 
