@@ -44,7 +44,10 @@ public struct LlamaConfig: Equatable {
                   numKeyValueHeads: try config.int("num_key_value_heads"), headDim: try config.int("head_dim"))
         modelType = try config.string("model_type") ?? "llama"
         rmsNormEps = try config.double("rms_norm_eps").map(Float.init) ?? 1e-6
-        rope = try RopeParameters(theta: config.double("rope_theta") ?? 10000, scaling: config.object("rope_scaling"), source: config.source)
+        // transformers 5 writes one `rope_parameters` object (with rope_theta inside); older files rope_theta + rope_scaling.
+        let ropeObject = try config.object("rope_parameters") ?? config.object("rope_scaling")
+        let theta = try ropeObject?.double("rope_theta") ?? config.double("rope_theta") ?? 10000
+        rope = try RopeParameters(theta: theta, scaling: ropeObject, source: config.source)
         maxPositionEmbeddings = try config.int("max_position_embeddings") ?? 2048
         tieWordEmbeddings = try config.bool("tie_word_embeddings") ?? (modelType == "qwen2")
         let attentionBias = try config.bool("attention_bias") ?? false

@@ -25,7 +25,8 @@ public enum ModelLoader {
         guard FileManager.default.fileExists(atPath: weightsURL.path) else {
             throw ModelError.invalid("\(directory.path): no model.safetensors (only safetensors weights are read)")
         }
-        try loadWeights(into: model, from: SafeTensorsFile(contentsOf: weightsURL), optional: model.headModulePaths)
+        // A new classification head may be absent from the checkpoint; an lm_head may not (unless tied).
+        try loadWeights(into: model, from: SafeTensorsFile(contentsOf: weightsURL), optional: model.numLabels == nil ? [] : model.headModulePaths)
         model.eval()
         return model
     }
@@ -53,9 +54,11 @@ public enum ModelLoader {
         }
         let source = file.url.lastPathComponent
         guard unexpected.isEmpty else { throw ModelError.unexpectedTensors(unexpected, source: source) }
-        let missing = parameters.keys.filter { path in
-            !assigned.contains(path) && !optional.contains { path.hasPrefix($0 + ".") }
-        }.sorted()
+        // A tied parameter (lm_head.weight sharing model.embed_tokens.weight) is filled through its other path.
+        let filled = Set(assigned.compactMap { parameters[$0].map(ObjectIdentifier.init) })
+        let missing = parameters.filter { path, tensor in
+            !filled.contains(ObjectIdentifier(tensor)) && !optional.contains { path.hasPrefix($0 + ".") }
+        }.map(\.key).sorted()
         guard missing.isEmpty else { throw ModelError.missingTensors(missing, source: source) }
     }
 }
