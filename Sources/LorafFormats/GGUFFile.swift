@@ -90,7 +90,9 @@ public final class GGUFFile: WeightSource, @unchecked Sendable {
         throw reader.failure(.unsupportedVersion(version), at: 4)
     }
 
-    private static func alignment(of metadata: GGUFMetadata) throws -> Int {
+    /// `general.alignment` of `metadata`, or the default.
+    /// - Throws: `badAlignment` unless the value is a uint32 power of two.
+    static func alignment(of metadata: GGUFMetadata) throws -> Int {
         guard let value = metadata["general.alignment"] else { return defaultAlignment }
         guard case .uint32(let alignment) = value, alignment != 0, alignment & (alignment - 1) == 0 else {
             let found = value.int.map { "\(value.type) \($0)" } ?? "\(value.type)"
