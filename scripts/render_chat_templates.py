@@ -90,6 +90,32 @@ TOOL_CALL_CONVERSATION = [
     msg("tool", "sunny"),
 ]
 
+LLAMA31_TOOL_CALL = [
+    msg("user", "Weather in Paris?"),
+    msg("assistant", None, tool_calls=[{"type": "function", "function": {"name": "get_weather", "arguments": {"city": "Paris"}}}]),
+    msg("tool", {"temp": 21.5, "sky": "clear"}),
+]
+LLAMA31_BUILTIN_CALL = [
+    msg("user", "Search the news."),
+    msg("assistant", None, tool_calls=[{"type": "function", "function": {"name": "brave_search", "arguments": {"query": "news", "count": "3"}}}]),
+    msg("ipython", "headline"),
+]
+LLAMA31_TWO_CALLS = [msg("user", "Two things?"), msg("assistant", None, tool_calls=[
+    {"type": "function", "function": {"name": "a", "arguments": {}}},
+    {"type": "function", "function": {"name": "b", "arguments": {}}}])]
+
+# Cases with extra keyword arguments (tools...): template name -> (case name, messages, extra)
+EXTRA_CASES = {
+    "qwen2.5-7b-instruct": [("tools/prompt", TOOL_CALL_CONVERSATION, {"tools": TOOLS})],
+    "llama-3.1-8b-instruct": [
+        ("tools_in_system/prompt", [SYSTEM] + LLAMA31_TOOL_CALL, {"tools": TOOLS, "tools_in_user_message": False}),
+        ("tools_in_user/prompt", LLAMA31_TOOL_CALL, {"tools": TOOLS}),
+        ("builtin_tools/prompt", LLAMA31_BUILTIN_CALL, {"builtin_tools": ["code_interpreter", "brave_search"],
+                                                       "date_string": "01 Jan 2025"}),
+        ("two_tool_calls/prompt", LLAMA31_TWO_CALLS, {}),
+    ],
+}
+
 # name, template file, special tokens, conversations (each rendered with and without the generation prompt)
 TEMPLATES = [
     ("smollm2", None, {"bos_token": "<|im_start|>", "eos_token": "<|im_end|>"},
@@ -107,6 +133,8 @@ TEMPLATES = [
      ["single_user", "system_single_user", "multi_turn", "system_multi_turn", "unicode"]),
     ("qwen2.5-7b-instruct", "qwen2.5-7b-instruct.jinja", {"eos_token": "<|im_end|>"},
      ["single_user", "system_multi_turn", "unicode", "tool_role"]),
+    ("llama-3.1-8b-instruct", "llama-3.1-8b-instruct.jinja", {"bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>"},
+     ["single_user", "system_multi_turn", "ends_with_assistant", "unicode"]),
 ]
 
 
@@ -202,11 +230,9 @@ def cases_for(name, template, special_tokens, conversation_names):
                     "messages": messages, "add_generation_prompt": add_generation_prompt, "extra": {}}
             case.update(render_case(template, messages, add_generation_prompt, special_tokens, {}))
             cases.append(case)
-    if name == "qwen2.5-7b-instruct":
-        extra = {"tools": TOOLS}
-        case = {"name": "tools/prompt", "messages": TOOL_CALL_CONVERSATION, "add_generation_prompt": True,
-                "extra": extra}
-        case.update(render_case(template, TOOL_CALL_CONVERSATION, True, special_tokens, extra))
+    for case_name, messages, extra in EXTRA_CASES.get(name, []):
+        case = {"name": case_name, "messages": messages, "add_generation_prompt": True, "extra": extra}
+        case.update(render_case(template, messages, True, special_tokens, extra))
         cases.append(case)
     return cases
 

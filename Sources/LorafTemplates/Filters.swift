@@ -5,7 +5,7 @@ enum Filters {
     static let names: Set<String> = [
         "trim", "length", "count", "tojson", "upper", "lower", "capitalize", "title", "first", "last", "join",
         "default", "d", "list", "string", "int", "float", "items", "reverse", "safe", "escape", "e", "abs",
-        "replace", "selectattr", "rejectattr", "map", "unique",
+        "replace", "select", "reject", "selectattr", "rejectattr", "map", "unique",
     ]
 
     static func apply(_ name: String, to value: Value, _ invocation: Invocation, renderer: Renderer) throws -> Value {
@@ -24,7 +24,7 @@ enum Filters {
         case "tojson":
             try invocation.check(maximumPositional: 1, keywords: ["indent", "separators", "sort_keys", "ensure_ascii"])
             return .string(try JSONEncoding(invocation).encode(value))
-        case "selectattr", "rejectattr", "map", "unique":
+        case "select", "reject", "selectattr", "rejectattr", "map", "unique":
             return try Selection.apply(name, to: try renderer.iterate(value, at: invocation.location), invocation)
         default:
             guard !value.isUndefined else { throw invocation.error(undefinedHint(value)) }

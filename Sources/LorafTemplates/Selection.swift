@@ -1,23 +1,17 @@
-/// The filters that pick from a sequence: `selectattr(attr[, test, args...])`, `rejectattr(...)`,
+/// The filters that pick from a sequence: `select([test, args...])`, `reject(...)`,
+/// `selectattr(attr[, test, args...])`, `rejectattr(...)`,
 /// `map(attribute=attr[, default=value])` and `unique` (case-insensitive for strings, as Jinja2's default).
 /// Attributes may be dotted paths (`"function.name"`).
 enum Selection {
     static func apply(_ name: String, to items: [Value], _ invocation: Invocation) throws -> Value {
         switch name {
+        case "select", "reject":
+            return .array(try filter(items, keep: name == "select", testAt: 0, invocation) { $0 })
         case "selectattr", "rejectattr":
             guard case let .string(path)? = invocation.positional.first else {
                 throw invocation.error("needs an attribute name")
             }
-            let test = try invocation.string(1, "test")
-            let arguments = Array(invocation.positional.dropFirst(2))
-            return .array(try items.filter { item in
-                let attribute = try Self.attribute(item, path)
-                let passes = try test.map {
-                    try BuiltinTests.apply($0, to: attribute, Invocation(positional: arguments, keyword: [:],
-                                                                       location: invocation.location, name: $0))
-                } ?? attribute.isTruthy
-                return passes == (name == "selectattr")
-            })
+            return .array(try filter(items, keep: name == "selectattr", testAt: 1, invocation) { try attribute($0, path) })
         case "map":
             guard let path = try invocation.string(0, "attribute"), invocation.positional.isEmpty else {
                 throw invocation.error("only map(attribute=...) is supported")
@@ -33,6 +27,23 @@ enum Selection {
                 unique.append(item)
             }
             return .array(unique)
+        }
+    }
+
+    /// The items whose `subject` passes the test named at positional `testAt` (with the arguments after
+    /// it), or is truthy when no test is named; `keep` false inverts.
+    private static func filter(_ items: [Value], keep: Bool, testAt index: Int, _ invocation: Invocation,
+                               subject: (Value) throws -> Value) throws -> [Value] {
+        let test = try invocation.string(index, "test")
+        if let test, !BuiltinTests.names.contains(test) { throw invocation.error("no test named '\(test)'") }
+        let arguments = Array(invocation.positional.dropFirst(index + 1))
+        return try items.filter { item in
+            let value = try subject(item)
+            let passes = try test.map {
+                try BuiltinTests.apply($0, to: value, Invocation(positional: arguments, keyword: [:],
+                                                                location: invocation.location, name: $0))
+            } ?? value.isTruthy
+            return passes == keep
         }
     }
 

@@ -55,8 +55,8 @@ final class PublishedTemplatesTests: XCTestCase {
                 checked += 1
             }
         }
-        XCTAssertEqual(checked, 75)
-        XCTAssertEqual(raised, 10)
+        XCTAssertEqual(checked, 87)
+        XCTAssertEqual(raised, 11)
     }
 
     /// Each construct of the subset against Jinja2's output for the same small template (features.json).
