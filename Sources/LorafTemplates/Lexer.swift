@@ -166,7 +166,7 @@ struct Lexer {
         tokens.append(Token(kind: begin, location: start))
         advance(2)
         if peek() == "-" || (closer == "%" && peek() == "+") { advance() }
-        var depth = 0
+        var open: [String] = []
         while true {
             while let scalar = peek(), scalar.properties.isWhitespace { advance() }
             guard let scalar = peek() else {
@@ -174,18 +174,31 @@ struct Lexer {
                 let closing = closer == "%" ? "%}" : "}}"
                 throw TemplateError.syntax(message: "unclosed tag: '\(opener)' without '\(closing)'", at: start)
             }
-            if depth == 0, let (length, strip, keep) = tagEnd(closer: closer) {
+            if open.isEmpty, let (length, strip, keep) = tagEnd(closer: closer) {
                 tokens.append(Token(kind: closer == "%" ? .blockEnd : .variableEnd, location: location))
                 advance(length)
                 finishTag(stripAfter: strip, keepNewline: keep, isBlock: closer == "%")
                 return
             }
             let token = try readToken(scalar)
-            if case let .op(op) = token.kind {
-                if op == "(" || op == "[" || op == "{" { depth += 1 }
-                if (op == ")" || op == "]" || op == "}") && depth > 0 { depth -= 1 }
-            }
+            try balance(token, &open)
             tokens.append(token)
+        }
+    }
+
+    /// Tracks brackets so that `}}` inside a dictionary display does not end the tag, and reports a closing
+    /// bracket that does not match the last open one.
+    private func balance(_ token: Token, _ open: inout [String]) throws {
+        guard case let .op(op) = token.kind else { return }
+        let pairs = ["(": ")", "[": "]", "{": "}"]
+        if let closing = pairs[op] {
+            open.append(closing)
+        } else if pairs.values.contains(op) {
+            guard open.last == op else {
+                let expectation = open.last.map { "expected '\($0)'" } ?? "nothing is open"
+                throw TemplateError.syntax(message: "unexpected '\(op)', \(expectation)", at: token.location)
+            }
+            open.removeLast()
         }
     }
 

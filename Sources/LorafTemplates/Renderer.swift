@@ -8,7 +8,7 @@ import Foundation
 /// iterations over the whole render, and output size; each is an error naming the limit.
 final class Renderer {
     static let maximumCallDepth = 64
-    static let maximumLoopIterations = 1_000_000
+    static let maximumLoopIterations = 100_000
     static let maximumOutputScalars = 32 << 20
 
     enum Flow {

@@ -31,7 +31,7 @@ public struct Template: @unchecked Sendable {
     /// - Throws: `TemplateError.raised` when the template calls `raise_exception(message)`;
     ///   `TemplateError.render` with the line and column for what Jinja2 would raise at run time (an
     ///   attribute of an undefined value, a wrong type, a division by zero) and for the limits: macro
-    ///   recursion deeper than 64 calls, more than 1,000,000 loop iterations, output longer than 32 Mi
+    ///   recursion deeper than 64 calls, more than 100,000 loop iterations, output longer than 32 Mi
     ///   characters, `range` longer than 100,000 items.
     public func render(_ context: [String: TemplateValue], now: Date = Date()) throws -> String {
         let renderer = Renderer(context: context.mapValues(Value.init), now: { now })
