@@ -7,7 +7,7 @@
 //   LorafKernels           SGEMM, thread pool and fused SIMD kernels (+ per-ISA microkernel modules)
 //   LorafTensor            Float32 tensors, ops and reverse-mode autodiff
 //   LorafFormats           safetensors reader/writer
-//   LorafTokenizers        BERT WordPiece tokenizer (tokenizer.json / vocab.txt)
+//   LorafTokenizers        tokenizers: WordPiece, byte-level BPE, SentencePiece (tokenizer.json, vocab.txt, GGUF arrays)
 //   LorafTemplates         the Jinja2 subset that renders models' chat templates
 //   LorafModels            the named layer graph, layers, BERT
 //   LorafStrategies        adaptation strategies (LoRA, BitFit, bottleneck adapters) and PEFT files
