@@ -39,8 +39,9 @@ final class QuantDequantizationTests: XCTestCase {
         }
     }
 
-    /// The Python gguf package's values for random blocks of every type (scripts/make_ggml_block_fixtures.py):
-    /// bitwise for F16/BF16, within 1e-6 otherwise, from the scalar twin and from every ISA's SIMD decoder.
+    /// The Python gguf package's values for random blocks of every type (scripts/make_ggml_block_fixtures.py),
+    /// from the scalar twin and from every ISA's SIMD decoder: bitwise equal (the same float operations in the same
+    /// order; the issue asks for bitwise F16/BF16 and 1e-6 for the rest).
     func testMatchesPythonGGUFOnFixtureBlocks() throws {
         let file = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("ggml_blocks.safetensors"))
         for format in allQuantFormats where format != .f32 {
@@ -48,11 +49,11 @@ final class QuantDequantizationTests: XCTestCase {
             try file.withUnsafeBytes(of: "\(format).blocks") { raw in
                 var twin = [Float](repeating: .nan, count: expected.count)
                 QuantReference.dequantize(format, raw.baseAddress!, count: expected.count, &twin)
-                assertClose(twin, expected, format: format, "scalar twin")
+                assertBitwiseEqual(twin, expected, format: format, "scalar twin")
                 for isa in runnableISAs {
                     try withKernelSettings(threads: 1, isa: isa) {
                         let values = try Kernels.dequantize(format, raw, count: expected.count)
-                        assertClose(values, expected, format: format, "\(isa)")
+                        assertBitwiseEqual(values, expected, format: format, "\(isa)")
                         XCTAssertEqual(values.map(\.bitPattern), twin.map(\.bitPattern), "\(format) \(isa) vs twin")
                     }
                 }
@@ -80,13 +81,9 @@ final class QuantDequantizationTests: XCTestCase {
         }
     }
 
-    private func assertClose(_ values: [Float], _ expected: [Float], format: QuantFormat, _ what: String,
+    private func assertBitwiseEqual(_ values: [Float], _ expected: [Float], format: QuantFormat, _ what: String,
                              file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(values.count, expected.count, "\(format) \(what)", file: file, line: line)
-        if format == .f16 || format == .bf16 {
-            XCTAssertEqual(values.map(\.bitPattern), expected.map(\.bitPattern), "\(format) \(what)", file: file, line: line)
-        } else {
-            XCTAssertLessThanOrEqual(maxAbsDifference(values, expected), 1e-6, "\(format) \(what)", file: file, line: line)
-        }
+        XCTAssertEqual(values.map(\.bitPattern), expected.map(\.bitPattern), "\(format) \(what)", file: file, line: line)
     }
 }
