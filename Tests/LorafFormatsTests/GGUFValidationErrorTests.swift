@@ -142,6 +142,8 @@ final class GGUFValidationErrorTests: XCTestCase {
                           ": tensor 'w' at byte 33: ne[0] 16 is not a multiple of the Q4_0 block size 32")
         try assertRejects(raw([.init(name: "w", dimensions: [1 << 40, 1 << 40])]), .sizeOverflow(dimensions: [1 << 40, 1 << 40], type: .f32),
                           ": tensor 'w' at byte 33: ne [1099511627776, 1099511627776] of F32 overflows the byte count")
+        try assertRejects(raw([.init(name: "w", dimensions: [1 << 62])]), .sizeOverflow(dimensions: [1 << 62], type: .f32),
+                          ": tensor 'w' at byte 33: ne [4611686018427387904] of F32 overflows the byte count")
     }
 
     func testTensorPlacement() throws {
