@@ -6,7 +6,7 @@
 //   CKernelSupport         CPU feature detection for the run-time kernel choice
 //   LorafKernels           SGEMM, thread pool and fused SIMD kernels (+ per-ISA microkernel modules)
 //   LorafTensor            Float32 tensors, ops and reverse-mode autodiff
-//   LorafFormats           safetensors reader/writer
+//   LorafFormats           safetensors and GGUF readers/writers, the WeightSource protocol
 //   LorafTokenizers        tokenizers: WordPiece, byte-level BPE, SentencePiece (tokenizer.json, vocab.txt, GGUF arrays)
 //   LorafTemplates         the Jinja2 subset that renders models' chat templates
 //   LorafModels            the named layer graph, layers, BERT
