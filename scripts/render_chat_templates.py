@@ -3,7 +3,8 @@
 
 Dev script (not run by the tests). Needs only `jinja2` (pip install jinja2). The environment is the one
 transformers builds for chat templates (transformers.utils.chat_template_utils._compile_jinja_template):
-an ImmutableSandboxedEnvironment with trim_blocks=True, lstrip_blocks=True and the loopcontrols extension,
+an ImmutableSandboxedEnvironment with trim_blocks=True, lstrip_blocks=True, the loopcontrols extension and
+the `generation` block,
 its own `tojson` filter (json.dumps with ensure_ascii=False), and the globals raise_exception(message)
 (raises TemplateError) and strftime_now(format). Like apply_chat_template, a render receives
 messages, add_generation_prompt, the tokenizer's special tokens (bos_token, eos_token) and extra keyword
@@ -17,7 +18,8 @@ import os
 import sys
 
 import jinja2
-from jinja2.ext import loopcontrols
+from jinja2 import nodes
+from jinja2.ext import Extension, loopcontrols
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -37,8 +39,23 @@ def strftime_now(format):
     return PINNED_NOW.strftime(format)
 
 
+class AssistantTracker(Extension):
+    """transformers' `{% generation %}...{% endgeneration %}` block, which renders its body (transformers also
+    records where the assistant's text lies, for assistant masks; the text is the same)."""
+    tags = {"generation"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        body = parser.parse_statements(["name:endgeneration"], drop_needle=True)
+        return nodes.CallBlock(self.call_method("_render_generation"), [], [], body).set_lineno(lineno)
+
+    def _render_generation(self, caller):
+        return caller()
+
+
 def environment():
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
+                                        extensions=[AssistantTracker, loopcontrols])
     env.filters["tojson"] = tojson
     env.globals["raise_exception"] = raise_exception
     env.globals["strftime_now"] = strftime_now
@@ -104,6 +121,22 @@ LLAMA31_TWO_CALLS = [msg("user", "Two things?"), msg("assistant", None, tool_cal
     {"type": "function", "function": {"name": "a", "arguments": {}}},
     {"type": "function", "function": {"name": "b", "arguments": {}}}])]
 
+THINKING_CONVERSATION = [
+    msg("user", "What is 2 + 2?"),
+    msg("assistant", "<think>\nAdd them.\n</think>\n\n4"),
+    msg("user", "And 3 + 3?"),
+]
+NEMO_TOOL_CALL = [
+    msg("user", "Weather in Paris?"),
+    msg("assistant", None, tool_calls=[{"id": "abc123XYZ", "type": "function",
+                                        "function": {"name": "get_weather", "arguments": {"city": "Paris"}}}]),
+    msg("tool", "{\"temp\": 21.5}", tool_call_id="abc123XYZ"),
+    msg("assistant", "It is 21.5 degrees."),
+    msg("user", "Thanks!"),
+]
+NEMO_BAD_ID = [msg("user", "Hi"), msg("assistant", None, tool_calls=[
+    {"id": "short", "type": "function", "function": {"name": "f", "arguments": {}}}])]
+
 # Cases with extra keyword arguments (tools...): template name -> (case name, messages, extra)
 EXTRA_CASES = {
     "qwen2.5-7b-instruct": [("tools/prompt", TOOL_CALL_CONVERSATION, {"tools": TOOLS})],
@@ -113,6 +146,20 @@ EXTRA_CASES = {
         ("builtin_tools/prompt", LLAMA31_BUILTIN_CALL, {"builtin_tools": ["code_interpreter", "brave_search"],
                                                        "date_string": "01 Jan 2025"}),
         ("two_tool_calls/prompt", LLAMA31_TWO_CALLS, {}),
+    ],
+    "qwen3-0.6b": [
+        ("thinking/prompt", THINKING_CONVERSATION, {}),
+        ("no_thinking/prompt", [USER_1], {"enable_thinking": False}),
+        ("tools/prompt", TOOL_CALL_CONVERSATION, {"tools": TOOLS}),
+    ],
+    "smollm3-3b": [
+        ("no_think/prompt", [SYSTEM, USER_1], {"enable_thinking": False}),
+        ("thinking_history/prompt", THINKING_CONVERSATION, {}),
+        ("tools/prompt", [USER_1], {"tools": TOOLS}),
+    ],
+    "mistral-nemo-instruct-2407": [
+        ("tools/prompt", NEMO_TOOL_CALL, {"tools": TOOLS}),
+        ("bad_tool_call_id/prompt", NEMO_BAD_ID, {}),
     ],
 }
 
@@ -133,6 +180,12 @@ TEMPLATES = [
      ["single_user", "system_single_user", "multi_turn", "system_multi_turn", "unicode"]),
     ("qwen2.5-7b-instruct", "qwen2.5-7b-instruct.jinja", {"eos_token": "<|im_end|>"},
      ["single_user", "system_multi_turn", "unicode", "tool_role"]),
+    ("qwen3-0.6b", "qwen3-0.6b.jinja", {"eos_token": "<|im_end|>"},
+     ["single_user", "system_multi_turn", "unicode"]),
+    ("smollm3-3b", "smollm3-3b.jinja", {"eos_token": "<|im_end|>"},
+     ["single_user", "system_multi_turn"]),
+    ("mistral-nemo-instruct-2407", "mistral-nemo-instruct-2407.jinja", {"bos_token": "<s>", "eos_token": "</s>"},
+     ["single_user", "multi_turn", "system_multi_turn", "two_users"]),
     ("llama-3.1-8b-instruct", "llama-3.1-8b-instruct.jinja", {"bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>"},
      ["single_user", "system_multi_turn", "ends_with_assistant", "unicode"]),
 ]
@@ -187,6 +240,21 @@ FEATURES = [
     ("range_and_dict", "{{ range(3) | list }} {{ range(1, 7, 2) | list }} {{ range(5, 0, -2) | list }} {{ dict(a=1, b=2) }}", {}),
     ("raise_exception", "{% if x %}{{ raise_exception('Bad input: ' ~ x) }}{% endif %}never", {"x": 3}),
     ("strftime_now", "{{ strftime_now('%d %b %Y') }} {{ strftime_now('%Y-%m-%d %H:%M:%S %A %B %j') }}", {}),
+    ("precedence", "{{ 'a' + x | upper }} {{ -3 | abs }} {{ not x is defined }} {{ 2 + 3 * 4 ** 2 }} {{ 'a' ~ 1 * 2 }} {{ (1 + 2) * 3 }}", {"x": "b"}),
+    ("adjacent_strings_and_numbers", "{{ 'a' 'b' \"c\" }} {{ 1_000 }} {{ 1.5e3 }} {{ 0.5 }} {{ xs.0 }} {{ 'abc'[1] }} {{ 'abc'[-1] }}", {"xs": [7, 8]}),
+    ("comment_lstrip", "a\n  {# c #}\nb\n  {#- d #} e", {}),
+    ("dash_in_line", "x {%- if true %} y {% endif -%} z\n", {}),
+    ("undefined_loop_items", "{% for x in [1] %}[{{ loop.previtem }}][{{ loop.nextitem }}]{% endfor %}", {}),
+    ("set_overrides_context", "{% set messages = messages[1:] %}{{ messages | length }}{% for m in messages %}{{ m }}{% endfor %}", {"messages": ["s", "u", "a"]}),
+    ("macro_sees_globals", "{% set g = 'G' %}{% macro m() %}{{ g }}{{ x }}{% endmacro %}{{ m() }}", {"x": "X"}),
+    ("escapes", "{{ 'tab\\there' }}|{{ 'nl\\nx' }}|{{ '\\u00e9\\x41' }}|{{ 'back\\\\slash' }}|{{ 'keep\\q' }}", {}),
+    ("numbers_print", "{{ 3 / 1 }} {{ 1e300 * 10 }} {{ 2 ** -1 }} {{ 10 // 3.0 }} {{ -7.5 % 2 }} {{ 0.1 + 0.2 }} {{ 1 / 3 }} {{ 100000000000000000000.0 }} {{ 123456789.0 }}", {}),
+    ("in_operator_strings", "{{ '' in 'abc' }} {{ 'A' in 'abc' }} {{ 'x' not in {'x': 1} }}", {}),
+    ("none_and_bool_printing", "{{ none ~ '' }} {{ [none, true, false] }} {{ True }} {{ FALSE is defined }}", {}),
+    ("items_unpack_nested", "{% for a, b in [[1, 2], [3, 4]] %}{{ a + b }}{% endfor %}", {}),
+    ("conditional_chain", "{% set n = 0 %}{{ 'pos' if n > 0 else ('neg' if n < 0 else 'zero') }}", {}),
+    ("string_compare_unicode", "{{ 'é' > 'z' }} {{ 'B' < 'a' }} {{ [1, 2] < [1, 3] }}", {}),
+    ("split_variants", "{{ 'a  b'.split(' ') }} {{ ' a b '.split(None, 1) }} {{ 'abc'.split('b', maxsplit=0) }} {{ 'x'.split('x') }}", {}),
     ("whitespace_realistic", "{%- for message in messages %}\n    {%- if message.role == 'user' %}\n        {{- '<u>' + message.content }}\n    {%- else %}\n        {{- '<a>' + message.content }}\n    {%- endif %}\n{%- endfor %}\n", {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}),
 ]
 

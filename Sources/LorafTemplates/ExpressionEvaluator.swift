@@ -110,7 +110,7 @@ extension Renderer {
             case ">=": return .bool(try Operators.compare(lhs, rhs, op) >= 0)
             case "in": return .bool(try Operators.contains(rhs, lhs))
             case "not in": return .bool(!(try Operators.contains(rhs, lhs)))
-            case "~": return .string(lhs.pythonString + rhs.pythonString)
+            case "~": return try Operators.bounded(.string(lhs.pythonString + rhs.pythonString))
             default:
                 return try Operators.arithmetic(op, try defined(lhs, at: lhsExpression.location),
                                                 try defined(rhs, at: rhsExpression.location))

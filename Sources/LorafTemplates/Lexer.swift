@@ -75,7 +75,7 @@ struct Lexer {
         }
     }
 
-    private func matches(_ text: String, at offset: Int = 0) -> Bool {
+    func matches(_ text: String, at offset: Int = 0) -> Bool {
         var index = position + offset
         for scalar in text.unicodeScalars {
             guard index < source.count, source[index] == scalar else { return false }
@@ -209,68 +209,5 @@ struct Lexer {
         if matches("-" + close) { return (3, true, false) }
         if closer == "%" && matches("+%}") { return (3, false, true) }
         return nil
-    }
-
-    // MARK: tokens inside tags
-
-    private static let operators = ["//", "**", "==", "!=", ">=", "<=", "+", "-", "*", "/", "%", "~", "<", ">",
-                                    "(", ")", "[", "]", "{", "}", ",", ".", ":", "|", "="]
-
-    private mutating func readToken(_ scalar: Unicode.Scalar) throws -> Token {
-        let start = location
-        if scalar == "_" || scalar.properties.isAlphabetic && scalar.isASCII {
-            var name = ""
-            while let next = peek(), next == "_" || (next.isASCII && (next.properties.isAlphabetic || ("0"..."9").contains(next))) {
-                name.unicodeScalars.append(next)
-                advance()
-            }
-            return Token(kind: .name(name), location: start)
-        }
-        if ("0"..."9").contains(scalar) {
-            return try readNumber(at: start)
-        }
-        if scalar == "'" || scalar == "\"" {
-            return Token(kind: .string(try readString(quote: scalar, at: start)), location: start)
-        }
-        for op in Self.operators where matches(op) {
-            advance(op.unicodeScalars.count)
-            return Token(kind: .op(op), location: start)
-        }
-        throw TemplateError.syntax(message: "unexpected character '\(scalar)'", at: start)
-    }
-
-    private mutating func readNumber(at start: SourceLocation) throws -> Token {
-        var digits = ""
-        var isFloat = false
-        func takeDigits(_ lexer: inout Lexer) {
-            while let next = lexer.peek(), ("0"..."9").contains(next) || next == "_" {
-                if next != "_" { digits.unicodeScalars.append(next) }
-                lexer.advance()
-            }
-        }
-        takeDigits(&self)
-        if peek() == ".", let after = peek(1), ("0"..."9").contains(after) {
-            isFloat = true
-            digits.append(".")
-            advance()
-            takeDigits(&self)
-        }
-        if let e = peek(), e == "e" || e == "E" {
-            let signed = peek(1) == "+" || peek(1) == "-"
-            if let digit = peek(signed ? 2 : 1), ("0"..."9").contains(digit) {
-                isFloat = true
-                digits.append("e")
-                if signed { digits.unicodeScalars.append(peek(1)!) }
-                advance(signed ? 2 : 1)
-                takeDigits(&self)
-            }
-        }
-        if isFloat, let value = Double(digits) {
-            return Token(kind: .float(value), location: start)
-        }
-        guard let value = Int(digits) else {
-            throw TemplateError.syntax(message: "number literal '\(digits)' is out of range", at: start)
-        }
-        return Token(kind: .integer(value), location: start)
     }
 }

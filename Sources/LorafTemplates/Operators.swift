@@ -8,6 +8,31 @@ enum Operators {
         case message(String)
     }
 
+    /// The longest string (UTF-8 bytes) or list (items) an operator may build, and the longest output.
+    static let maximumStringBytes = 32 << 20
+
+    /// Checks a string or list an operator built against `maximumStringBytes`.
+    static func bounded(_ value: Value) throws -> Value {
+        let size: Int
+        switch value {
+        case let .string(text): size = text.utf8.count
+        case let .array(items): size = items.count
+        default: size = 0
+        }
+        guard size <= maximumStringBytes else {
+            throw Failure.message("result longer than \(maximumStringBytes) bytes or items")
+        }
+        return value
+    }
+
+    private static func repeated(_ count: Value, _ length: Int) throws -> Int? {
+        guard let times = integer(count) else { return nil }
+        guard times <= 0 || length == 0 || times <= maximumStringBytes / length else {
+            throw Failure.message("result longer than \(maximumStringBytes) bytes or items")
+        }
+        return max(0, times)
+    }
+
     private static func number(_ value: Value) -> Double? {
         switch value {
         case let .int(number): return Double(number)
@@ -75,12 +100,12 @@ enum Operators {
 
     static func arithmetic(_ op: String, _ lhs: Value, _ rhs: Value) throws -> Value {
         switch (op, lhs, rhs) {
-        case let ("+", .string(a), .string(b)): return .string(a + b)
-        case let ("+", .array(a), .array(b)): return .array(a + b)
+        case let ("+", .string(a), .string(b)): return try bounded(.string(a + b))
+        case let ("+", .array(a), .array(b)): return try bounded(.array(a + b))
         case let ("*", .string(text), count), let ("*", count, .string(text)):
-            if let times = integer(count) { return .string(String(repeating: text, count: max(0, min(times, 1 << 20)))) }
+            if let times = try repeated(count, text.utf8.count) { return .string(String(repeating: text, count: times)) }
         case let ("*", .array(items), count), let ("*", count, .array(items)):
-            if let times = integer(count) { return .array(Array(repeating: items, count: max(0, min(times, 1 << 20))).flatMap { $0 }) }
+            if let times = try repeated(count, items.count) { return .array(Array(repeating: items, count: times).flatMap { $0 }) }
         default: break
         }
         if let a = integer(lhs), let b = integer(rhs) {

@@ -5,11 +5,11 @@ import Foundation
 /// Scopes follow Jinja2: the context and top-level `set`s share the outermost scope; each loop iteration
 /// and each macro call gets its own, so a `set` inside a loop is not seen after it (use `namespace()`).
 /// Limits keep a hostile template from hanging or exhausting memory: macro recursion depth, loop
-/// iterations over the whole render, and output size; each is an error naming the limit.
+/// iterations over the whole render, and the size of the output and of any string or list built
+/// (`Operators.maximumStringBytes`); each is an error naming the limit.
 final class Renderer {
     static let maximumCallDepth = 64
     static let maximumLoopIterations = 100_000
-    static let maximumOutputScalars = 32 << 20
 
     enum Flow {
         case normal, breakLoop, continueLoop
@@ -81,8 +81,8 @@ final class Renderer {
     }
 
     private func checkSize(_ output: String, at location: SourceLocation) throws {
-        if output.unicodeScalars.count > Self.maximumOutputScalars {
-            throw TemplateError.render(message: "output longer than \(Self.maximumOutputScalars) characters", at: location)
+        if output.utf8.count > Operators.maximumStringBytes {
+            throw TemplateError.render(message: "output longer than \(Operators.maximumStringBytes) bytes", at: location)
         }
     }
 

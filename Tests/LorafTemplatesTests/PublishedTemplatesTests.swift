@@ -41,7 +41,7 @@ final class PublishedTemplatesTests: XCTestCase {
                 let render = {
                     try chat.render(messages: try XCTUnwrap(case_["messages"]).arrayValue,
                                     addGenerationPrompt: case_["add_generation_prompt"] == .bool(true),
-                                    specialTokens: specialTokens, extraContext: extra)
+                                    specialTokens: specialTokens, extraContext: extra, now: pinnedNow)
                 }
                 if let expected = case_["text"]?.stringValue {
                     XCTAssertEqual(try render(), expected, label)
@@ -55,8 +55,8 @@ final class PublishedTemplatesTests: XCTestCase {
                 checked += 1
             }
         }
-        XCTAssertEqual(checked, 87)
-        XCTAssertEqual(raised, 11)
+        XCTAssertEqual(checked, 113)
+        XCTAssertEqual(raised, 14)
     }
 
     /// Each construct of the subset against Jinja2's output for the same small template (features.json).

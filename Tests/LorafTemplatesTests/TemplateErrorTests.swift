@@ -108,5 +108,11 @@ final class TemplateErrorTests: XCTestCase {
             try render("{{ range(10 ** 9) | length }}")
         }
         XCTAssertTemplateError("template error at 1:6: integer overflow") { try render("{{ 2 ** 200 }}") }
+        XCTAssertTemplateError("template error at 1:9: result longer than 33554432 bytes or items") {
+            try render("{{ 'ab' * 20000000 }}")
+        }
+        XCTAssertTemplateError("template error at 1:85: result longer than 33554432 bytes or items") {
+            try render("{% set ns = namespace(s='x' * 1000000) %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}")
+        }
     }
 }
