@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "LorafStrategies", dependencies: ["LorafModels"]),
         .target(name: "LorafTraining", dependencies: ["LorafStrategies"]),
         .target(name: "LorafGeneration", dependencies: ["LorafStrategies", "LorafTemplates"]),
-        .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining"]),
+        .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining", "LorafGeneration"]),
         // Plugins are compiled against this build's modules and resolve loraf's symbols in the program that
         // loads them, so there is one copy of every type and registry (docs/plugins.md). Whatever links the
         // loader therefore exports its symbols.
