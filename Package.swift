@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "LorafPlugins", dependencies: ["LorafPluginAPI", "LorafLua"],
                 linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
         .executableTarget(name: "loraf", dependencies: [
-            "LorafLua", "LorafPlugins", "CEditLine",
+            "LorafLua", "LorafPlugins", "LorafGeneration", "LorafTemplates", "LorafStrategies", "LorafKernels", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared by the test targets (repository paths, the MiniLM folder, seeded data, comparisons); in no product.
