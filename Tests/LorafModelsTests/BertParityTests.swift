@@ -8,10 +8,10 @@ import LorafTensor
 /// all-MiniLM-L6-v2 against the Python reference (Tests/Fixtures/minilm_hidden.safetensors).
 final class BertParityTests: XCTestCase {
     func testLastHiddenStateMatchesReference() throws {
-        let model = try ModelLoader.load(directory: miniLMDirectory(), task: .base)
+        let model = try ModelLoader.load(miniLMDirectory(), task: .base)
         let fixture = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("minilm_hidden.safetensors"))
         let mask = try fixture.intTensor("attention_mask")
-        let input = try EncoderInput(inputIds: fixture.intTensor("input_ids"), attentionMask: mask,
+        let input = try ModelInput(inputIds: fixture.intTensor("input_ids"), attentionMask: mask,
                                      tokenTypeIds: fixture.intTensor("token_type_ids"))
         let output = try GradMode.disabled { try model.forward(input, model.makeContext()) }
         let expected = try fixture.tensor("last_hidden_state")
@@ -22,15 +22,15 @@ final class BertParityTests: XCTestCase {
     }
 
     func testPaddedRowsEqualRowsAlone() throws {
-        let model = try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 3), seed: 1)
+        let model = try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 3), seed: 1)
         let fixture = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("minilm_hidden.safetensors"))
         let ids = try fixture.intTensor("input_ids"), mask = try fixture.intTensor("attention_mask")
-        let batch = try GradMode.disabled { try model.forward(EncoderInput(inputIds: ids, attentionMask: mask), model.makeContext()) }
+        let batch = try GradMode.disabled { try model.forward(ModelInput(inputIds: ids, attentionMask: mask), model.makeContext()) }
         let seq = ids.shape[1], hidden = 384
         for row in [0, 3, 7] {
             let length = mask.row(row).reduce(0, +)
             let alone = try IntTensor(shape: [1, length], scalars: Array(ids.row(row).prefix(length)))
-            let single = try GradMode.disabled { try model.forward(EncoderInput(inputIds: alone), model.makeContext()) }
+            let single = try GradMode.disabled { try model.forward(ModelInput(inputIds: alone), model.makeContext()) }
             let batchRow = Array(batch.lastHiddenState.scalars[(row * seq * hidden)..<((row * seq + length) * hidden)])
             XCTAssertLessThan(maxAbsDifference(batchRow, single.lastHiddenState.scalars), 1e-5, "row \(row) hidden states")
             let logits = try XCTUnwrap(batch.logits).scalars
@@ -39,7 +39,7 @@ final class BertParityTests: XCTestCase {
     }
 
     func testModuleTreeUsesHuggingFaceNames() throws {
-        let model = try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 2))
+        let model = try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 2))
         let paths = Set(model.namedModules().map(\.path))
         for path in ["bert.embeddings.word_embeddings", "bert.encoder.layer.3.attention.self.query",
                      "bert.encoder.layer.3.intermediate.dense", "bert.pooler.dense", "classifier"] {

@@ -10,15 +10,15 @@ import LorafTensor
 /// gradient against the reference, and a save that loads back bitwise with PEFT's keys and shapes.
 final class PeftParityTests: XCTestCase {
     private func loadAdapted() throws -> AdaptedModel {
-        let base = try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 2))
+        let base = try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 2))
         let model = AdaptedModel(base)
         try AdapterFiles.load(into: model, from: fixturesDirectory.appendingPathComponent("peft_lora_seqcls"), name: "default", trainable: true)
         return model
     }
 
-    private func batch() throws -> EncoderInput {
+    private func batch() throws -> ModelInput {
         let file = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("peft_lora_seqcls_logits.safetensors"))
-        return try EncoderInput(inputIds: file.intTensor("input_ids"), attentionMask: file.intTensor("attention_mask"))
+        return try ModelInput(inputIds: file.intTensor("input_ids"), attentionMask: file.intTensor("attention_mask"))
     }
 
     func testLogitsMatchPEFT() throws {
@@ -71,7 +71,7 @@ final class PeftParityTests: XCTestCase {
         XCTAssertEqual(config?["peft_type"] as? String, "LORA")
         XCTAssertEqual(config?["task_type"] as? String, "SEQ_CLS")
         // And it loads back onto a fresh model with the same outputs.
-        let again = AdaptedModel(try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 2)))
+        let again = AdaptedModel(try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 2)))
         try AdapterFiles.load(into: again, from: folder, name: "default")
         let a = try GradMode.disabled { try model.forward(batch(), model.makeContext()).logits!.scalars }
         let b = try GradMode.disabled { try again.forward(batch(), again.makeContext()).logits!.scalars }

@@ -48,7 +48,7 @@ public enum TensorShape {
     /// - Throws: `TensorError.invalidArgument(op:...)` giving the size asked for and the machine's memory.
     public static func checkAllocation(elements: Int, op: String, what: String) throws {
         guard elements > maximumElements || elements < 0 else { return }
-        throw TensorError.invalidArgument(op: op, message: "\(what) needs \(byteSize(elements)) of Float32 values, more than this machine's memory (\(byteSize(maximumElements)))")
+        throw TensorError.invalidArgument(op: op, message: "\(what) would take \(byteSize(elements)) of Float32 values, more than this machine's memory (\(byteSize(maximumElements)))")
     }
 
     /// The total number of elements of several shapes (the parameters of a model), each checked by
