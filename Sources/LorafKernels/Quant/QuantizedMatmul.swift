@@ -26,8 +26,10 @@ extension Kernels {
                 set.linear(typeID: typeID, x: x, m: m, k: k, weights: weight.bytes, rowBytes: weight.rowBytes,
                            rows: rows, y: y, ldy: n, accumulate: accumulate)
             }
-            // About 4 chunks per thread, each a multiple of the 4-row tile.
-            let grain = max(4, (n / (4 * Parallel.threadCount) + 3) / 4 * 4)
+            // One chunk per thread for small matrices (each chunk costs a lock round), about four per thread for
+            // large ones (load balance); each a multiple of the 4-row tile.
+            let chunks = Parallel.threadCount * (n * k < 1 << 20 ? 1 : 4)
+            let grain = max(4, (n + chunks - 1) / chunks + 3) / 4 * 4
             if n * k * m < 1 << 15 { body(0..<n) } else { forEachRange(count: n, grain: grain, body) }
             return
         }
