@@ -1,5 +1,6 @@
 import Foundation
 import LorafFormats
+import LorafKernels
 import LorafModels
 import LorafStrategies
 import LorafTensor
