@@ -73,6 +73,7 @@ final class TemplateErrorTests: XCTestCase {
         XCTAssertTemplateError("template error at 1:19: 'dict object' has no attribute 'missing'") {
             try render("{{ message.missing.deeper }}", ["message": ["role": "user"]])
         }
+        XCTAssertTemplateError("template error at 1:6: int(): 'u' is undefined") { try render("{{ u | int }}") }
         XCTAssertTemplateError("template error at 1:8: unsupported operand type(s) for +: 'str' and 'int'") {
             try render("{{ 'a' + 1 }}")
         }
