@@ -70,6 +70,7 @@ final class TemplateErrorTests: XCTestCase {
     func testRunTimeErrorsNameTheProblemAndPosition() {
         XCTAssertTemplateError("template error at 1:7: 'foo' is undefined") { try render("{{ foo.bar }}") }
         XCTAssertTemplateError("template error at 1:4: 'x' is undefined") { try render("{{ x + 1 }}") }
+        XCTAssertTemplateError("template error at 1:8: 'y' is undefined") { try render("{{ 1 < y }}") }
         XCTAssertTemplateError("template error at 1:19: 'dict object' has no attribute 'missing'") {
             try render("{{ message.missing.deeper }}", ["message": ["role": "user"]])
         }
