@@ -99,6 +99,25 @@ final class TemplateErrorTests: XCTestCase {
         XCTAssertThrowsError(try render(nots))
     }
 
+    func testSelfReferenceAndDeepValuesDoNotOverflowTheStack() throws {
+        let cycle = try Template(source: "{% set ns = namespace(a=1) %}{% set ns.me = ns %}{{ ns }} {{ ns == ns }}")
+        XCTAssertTrue(try cycle.render([:]).hasPrefix("<Namespace {'a': 1, 'me': <Namespace {'a': 1, 'me': <Namespace"))
+        let deep = "{% set ns = namespace(x=0) %}{% for i in range(250) %}{% set ns.x = [ns.x] %}{% endfor %}"
+        XCTAssertTrue(try Template(source: deep + "{{ ns.x }}").render([:]).contains("[[..."))
+        XCTAssertEqual(try Template(source: deep + "{{ ns.x == ns.x }}").render([:]), "False")
+        XCTAssertThrowsError(try Template(source: deep + "{{ ns.x | tojson }}").render([:])) { error in
+            XCTAssertEqual((error as? TemplateError)?.message, "tojson(): nesting deeper than 200 levels")
+        }
+        XCTAssertTemplateError("template error at 1:71: value for 'ns.x' nested deeper than 256 levels") {
+            _ = try Template(source: "{% set ns = namespace(x=0) %}{% for i in range(99000) %}{% set ns.x = [ns.x] %}{% endfor %}")
+                .render([:])
+        }
+        XCTAssertTemplateError("template error at 1:80: value for 'ns.x' nested deeper than 256 levels") {
+            _ = try Template(source: "{% set ns = namespace(x=0) %}{% for i in range(99000) %}{% set ns.x = namespace(y=ns.x) %}{% endfor %}")
+                .render([:])
+        }
+    }
+
     func testRunawayRecursionAndLoopsStop() {
         XCTAssertTemplateError("template error at 1:21: macro calls nested deeper than 64") {
             try render("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}")
