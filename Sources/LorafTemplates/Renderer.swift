@@ -28,7 +28,11 @@ final class Renderer {
         self.now = now
     }
 
+    /// The namespaces this render created, emptied when it ends (a namespace may hold itself).
+    var namespaces: [Namespace] = []
+
     func render(_ body: [Statement]) throws -> String {
+        defer { namespaces.forEach { $0.attributes = OrderedDictionary() } }
         var output = ""
         _ = try execute(body, into: &output)
         return output
