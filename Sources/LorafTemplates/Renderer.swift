@@ -22,14 +22,13 @@ final class Renderer {
     let now: () -> Date
     private var callDepth = 0
     private var loopIterations = 0
+    /// The namespaces this render created, emptied when it ends (a namespace may hold itself).
+    var namespaces: [Namespace] = []
 
     init(context: [String: Value], now: @escaping () -> Date) {
         scopes = [context]
         self.now = now
     }
-
-    /// The namespaces this render created, emptied when it ends (a namespace may hold itself).
-    var namespaces: [Namespace] = []
 
     func render(_ body: [Statement]) throws -> String {
         defer { namespaces.forEach { $0.attributes = OrderedDictionary() } }
