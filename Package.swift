@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "LorafTensorTests", dependencies: ["LorafTensor", "LorafTestSupport"]),
         .testTarget(name: "LorafFormatsTests", dependencies: ["LorafFormats", "LorafTestSupport"]),
         .testTarget(name: "LorafTokenizersTests", dependencies: ["LorafTokenizers", "LorafTestSupport"]),
-        .testTarget(name: "LorafTemplatesTests", dependencies: ["LorafTemplates", "LorafTestSupport"]),
+        .testTarget(name: "LorafTemplatesTests", dependencies: ["LorafTemplates", "LorafTensor", "LorafTestSupport"]),
         .testTarget(name: "LorafModelsTests", dependencies: ["LorafModels", "LorafTestSupport"]),
         .testTarget(name: "LorafStrategiesTests", dependencies: ["LorafStrategies", "LorafTestSupport"]),
         .testTarget(name: "LorafTrainingTests", dependencies: ["LorafTraining", "LorafTestSupport"]),
