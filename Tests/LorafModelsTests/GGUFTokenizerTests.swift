@@ -6,7 +6,7 @@ import LorafTokenizers
 @testable import LorafModels
 
 /// The tokenizer of the real SmolLM2 GGUF (tokenizer.ggml.* read by `GGUFFile`, mapped by
-/// `GGUFTokenizerMetadata(gguf:)`) gives transformers' ids for every text of
+/// `ModelTextFiles.tokenizerMetadata`) gives transformers' ids for every text of
 /// Tests/Fixtures/smollm2/tokenizer_parity.json and both rendered chats.
 final class GGUFTokenizerTests: XCTestCase {
     private struct Parity: Decodable {
@@ -24,7 +24,7 @@ final class GGUFTokenizerTests: XCTestCase {
 
     func testSmolLM2GGUFTokenizerGivesTheReferenceIds() throws {
         let file = try GGUFFile(contentsOf: smolLM2GGUF())
-        let metadata = try GGUFTokenizerMetadata(gguf: file.metadata)
+        let metadata = try ModelTextFiles.tokenizerMetadata(file.metadata)
         XCTAssertEqual(metadata.model, "gpt2")
         XCTAssertEqual(metadata.preTokenizer, "smollm")
         XCTAssertEqual(metadata.addBosToken, false)
@@ -52,7 +52,7 @@ final class GGUFTokenizerTests: XCTestCase {
             .init("tokenizer.ggml.model", .string("gpt2")),
             .init("tokenizer.ggml.tokens", .string("not an array")),
         ], file: "test.gguf")
-        XCTAssertThrowsError(try GGUFTokenizerMetadata(gguf: metadata)) { error in
+        XCTAssertThrowsError(try ModelTextFiles.tokenizerMetadata(metadata)) { error in
             XCTAssertTrue("\(error)".contains("tokenizer.ggml.tokens"), "\(error)")
         }
     }
