@@ -3,6 +3,7 @@ import LorafModels
 import LorafStrategies
 import LorafTensor
 import LorafTokenizers
+import LorafTraining
 
 /// `loraf.load_model` and the running and inspection methods of the `Model` class (adapters: ``AdapterBindings``).
 enum ModelBindings: LuaBindings {
@@ -39,22 +40,29 @@ enum ModelBindings: LuaBindings {
         registerRunning(on: modelClass)
         ModelInspection.register(on: modelClass)
         AdapterBindings.register(on: modelClass)
+        ParameterBindings.register(on: modelClass, in: module)
     }
 
     private static func registerRunning(on modelClass: LuaClass<ModelObject>) {
         modelClass.method("forward", doc: """
-            model:forward{texts = {...} | input_ids = ..., attention_mask = ..., token_type_ids = ..., \
-            pairs = {...}, max_length = n, adapter_names = {...}} -> table
-            Runs the model on a batch in its current mode (dropout in training mode) without recording gradients. \
-            `texts` (and `pairs`) are tokenized and padded to the longest; or give `input_ids` (and optionally \
-            `attention_mask`, 1 = token, and `token_type_ids`) as [batch, seq] lists of lists or tensors. \
-            `adapter_names` picks an adapter per example: a name, or false or "" for the base model. Returns \
-            {last_hidden_state = Tensor [B, S, H], pooler_output = Tensor [B, H], logits = Tensor [B, labels]}; \
-            the fields a model lacks are nil.
+            model:forward{texts = {...} | input_ids = ..., attention_mask = ..., token_type_ids = ... | inputs = \
+            batch.inputs, pairs = {...}, max_length = n, adapter_names = {...}, grad = false} -> table
+            Runs the model on a batch in its current mode. In training mode (model:train) dropout is on, drawn \
+            from the model's training generator, and the outputs are connected to the autodiff graph, so \
+            `loss:backward()` fills the trainable parameters' gradients; in evaluation mode nothing is recorded \
+            unless grad = true. `texts` (and `pairs`) are tokenized and padded to the longest; or give \
+            `input_ids` (and optionally `attention_mask`, 1 = token, and `token_type_ids`) as [batch, seq] lists of \
+            lists or tensors; or `inputs` of a batch from loraf.batches. `adapter_names` picks an adapter per \
+            example: a name, or false or "" for the base model. Returns {last_hidden_state = Tensor [B, S, H], \
+            pooler_output = Tensor [B, H], logits = Tensor [B, labels]}; the fields a model lacks are nil.
             """) { object, args in
-            let options = try args.options(2, keys: ModelInputs.textKeys + ModelInputs.tensorKeys + ["adapter_names"])
+            let options = try args.options(2, keys: ModelInputs.textKeys + ModelInputs.tensorKeys + ["adapter_names", "inputs", "grad"])
             let input = try ModelInputs.batch(options, model: object, adapterNames: try ModelInputs.adapterNames(options))
-            let output = try GradMode.disabled { try object.adapted.forward(input, object.adapted.makeContext()) }
+            let training = object.adapted.base.isTraining
+            let context = training ? object.trainingContext : object.adapted.makeContext()
+            let run = { try object.adapted.forward(input, context) }
+            let recording = try training || (options.boolean("grad") ?? false)
+            let output = try recording ? run() : GradMode.disabled(run)
             return [.record([
                 "last_hidden_state": args.result(output.lastHiddenState),
                 "pooler_output": output.poolerOutput.map(args.result) ?? .nil,
@@ -99,8 +107,16 @@ enum ModelBindings: LuaBindings {
             Evaluation mode: dropout off.
             """) { object, _ in object.adapted.base.eval(); return [] }
         modelClass.method("train", doc: """
-            model:train()
-            Training mode: dropout on.
-            """) { object, _ in object.adapted.base.train(); return [] }
+            model:train([{seed = n}])
+            Training mode: dropout on, and model:forward records the autodiff graph. With a seed, the dropout \
+            generator starts afresh as loraf.train's does with that seed (so a Lua loop draws the same masks); \
+            without one it continues where it was (seeded 42 at first, loraf.train's default).
+            """) { object, args in
+            if let seed = try args.options(2, keys: ["seed"]).integer("seed") {
+                object.trainingContext.rng = Trainer.dropoutGenerator(seed: UInt64(bitPattern: Int64(seed)))
+            }
+            object.adapted.base.train()
+            return []
+        }
     }
 }

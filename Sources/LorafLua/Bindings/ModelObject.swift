@@ -3,6 +3,7 @@ import LorafModels
 import LorafStrategies
 import LorafTensor
 import LorafTokenizers
+import LorafTraining
 
 /// What a Lua `Model` value holds: the adapted model and the tokenizer of the folder it came from.
 final class ModelObject {
@@ -11,6 +12,12 @@ final class ModelObject {
     let directory: URL
     /// The folder's tokenizer, or why it could not be loaded (reported when texts are given).
     let tokenizer: Result<WordPieceTokenizer, Error>
+
+    /// The context `model:forward` uses in training mode, kept across calls so its dropout generator advances as
+    /// `loraf.train`'s does; `model:train{seed = n}` starts it afresh from `Trainer.dropoutGenerator(seed:)`.
+    lazy var trainingContext = ForwardContext(training: true, rng: Trainer.dropoutGenerator(seed: TrainingConfig().seed))
+    /// Identifies the next forward hook (`model:on_forward`).
+    var nextHookID = 1
 
     init(adapted: AdaptedModel, directory: URL, tokenizer: Result<WordPieceTokenizer, Error>) {
         self.adapted = adapted
@@ -38,6 +45,16 @@ enum ModelInputs {
     /// - Throws: ``LuaError`` naming the argument for a missing or ambiguous batch, a bad value, or a model whose
     ///   folder has no tokenizer when texts are given.
     static func batch(_ options: LuaOptions, model: ModelObject, adapterNames: [String?]? = nil) throws -> EncoderInput {
+        if case .object(let inputs as InputsObject) = options.value("inputs") {
+            for key in textKeys + tensorKeys where options.value(key).isPresent {
+                throw LuaError.argument("\(options.function): '\(key)' goes with 'texts' or 'input_ids', not with 'inputs'")
+            }
+            var input = inputs.input
+            if let adapterNames { input = try EncoderInput(inputIds: input.inputIds, attentionMask: input.attentionMask,
+                                                           tokenTypeIds: input.tokenTypeIds, adapterNames: adapterNames) }
+            return input
+        }
+        if options.value("inputs").isPresent { throw options.error("inputs", mustBe: "the inputs of a batch from loraf.batches") }
         let texts = try options.stringList("texts")
         let hasIds = options.value("input_ids").isPresent
         guard (texts != nil) != hasIds else {

@@ -6,13 +6,18 @@ enum TensorBindings: LuaBindings {
         let tensorClass = module.defineClass(Tensor.self, name: "Tensor", doc: """
             A Float32 tensor. Indexing is 1-based like Lua tables: `t[i]` is row i (a tensor of rank - 1) or, at \
             rank 1, a number. Values come back to Lua as integers when they are integral, else as floats. Arithmetic `+ - * /` and unary minus take tensors and numbers and broadcast; `#t` is \
-            the first extent; `tostring(t)` shows the shape and values. Axes are 1-based; negative axes count from \
-            the end (-1 is the last). Lua's collector is told about each new tensor's memory, so loops that make \
+            the first extent. Axes are 1-based; negative axes count from \
+            the end (-1 is the last). `tostring(t)` (and the REPL) shows every value of a small tensor and a summary \
+            (first and last values, min, max, mean) of a larger one, and whether it needs a gradient. Every \
+            operation is differentiable: see t:requires_grad and t:backward. Lua's collector is told about each new tensor's memory, so loops that make \
             large tensors stay bounded.
             """)
         registerConstructors(in: module)
         TensorMethods.register(on: tensorClass)
         TensorOperators.register(on: tensorClass)
+        AutogradMethods.register(on: tensorClass)
+        InPlaceMethods.register(on: tensorClass)
+        AutogradMethods.registerFunctions(in: module)
         try tensorClass.numericIndex { tensor, args in
             guard let index = args.value(2).integerValue else {
                 throw args.error(2, "integer index expected, got \(args.value(2).errorDescription)")
