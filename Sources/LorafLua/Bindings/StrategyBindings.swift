@@ -49,6 +49,7 @@ enum StrategyBindings: LuaBindings {
                 optionDefaults: try optionDefaults(o), initialize: try o.required("init", o.function),
                 input: input, forward: forward, merge: try o.function("merge"))
             registry.register(LuaStrategy(definition))
+            if !args.state.extensions.table.strategies.contains(name) { args.state.extensions.table.strategies.append(name) }
             return []
         }
     }

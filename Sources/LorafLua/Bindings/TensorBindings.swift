@@ -58,6 +58,20 @@ enum TensorBindings: LuaBindings {
             let scalars = (0 ..< shape.reduce(1, *)).map { _ in generator.nextNormal() }
             return [args.result(try Tensor(shape: shape, scalars: scalars))]
         }
+        module.function("rand", doc: """
+            loraf.rand(shape [, {seed = 0, low = 0, high = 1}]) -> Tensor
+            A tensor of uniform samples in [low, high) from loraf's generator seeded with `seed`, so the same seed \
+            gives the same values; `loraf.rand({out, in}, {low = -b, high = b})` is torch.nn.Linear's initialisation \
+            with b = 1 / sqrt(in).
+            """) { args in
+            let shape = try args.converting(1) { try TensorConversion.shape(from: $0) }
+            let options = try args.options(2, keys: ["seed", "low", "high"])
+            let (low, high) = (Float(try options.number("low") ?? 0), Float(try options.number("high") ?? 1))
+            guard low < high else { throw options.error("high", mustBe: "greater than low (\(low))") }
+            var generator = RandomGenerator(seed: UInt64(bitPattern: Int64(try options.integer("seed") ?? 0)))
+            let scalars = (0 ..< shape.reduce(1, *)).map { _ in low + (high - low) * generator.nextUniform() }
+            return [args.result(try Tensor(shape: shape, scalars: scalars))]
+        }
         module.function("concat", doc: """
             loraf.concat(tensors [, {axis = 1}]) -> Tensor
             Joins a list of tensors along `axis` (1-based, negative from the end); the other extents must agree.
