@@ -24,6 +24,14 @@ enum AutogradMethods {
             accumulate until zeroed). Without `seed`, `t` must have one element; `seed` (a tensor of t's shape) \
             is the gradient of an outer objective with respect to t. The recorded graph is consumed: calling \
             it twice on the same result is an error (recompute the forward pass).
+            Example:
+            local w = loraf.tensor{{1, 2}, {3, 4}}:requires_grad(true)
+            local loss = w:matmul(w):sum()
+            loss:backward()
+            print(loss)
+            print(w:grad())
+            --> Tensor [] 54  from sum
+            --> Tensor [2, 2] [[7, 11], [9, 13]]
             """) { tensor, args in
             let seed = args.value(2).isPresent ? try args.tensor(2) : nil
             try tensor.backward(seed: seed)
@@ -55,6 +63,13 @@ enum AutogradMethods {
             Calls `f(...)` with recording off, as torch.no_grad(): results need no gradient and in-place updates \
             of trainable tensors are allowed. Returns what f returns; an error in f propagates (recording is on \
             again afterwards either way).
+            Example:
+            local w = loraf.tensor{1, -2}:requires_grad(true)
+            local loss = (w * w):sum()
+            loss:backward()
+            loraf.no_grad(function() w:add_(w:grad(), {alpha = -0.25}) end)   -- a gradient-descent step
+            print(w, (w * 2):requires_grad(), loraf.no_grad(function() return (w * 2):requires_grad() end))
+            --> Tensor [2] [0.5, -1]  requires grad	true	false
             """) { args in
             let function = try args.function(1)
             let rest = (2 ..< max(2, args.count + 1)).map { args.value($0) }

@@ -30,6 +30,12 @@ enum BatchBindings: LuaBindings {
             is over (the following call starts the next epoch); `for batch in b do ... end` runs one epoch. A \
             batch is {inputs = Inputs (for model:forward{inputs = ...}), labels = {ids from 0}, size = n, \
             tokens = real tokens, epoch = 1-based epoch}.
+            Example:
+            local model = loraf.load_model("models/all-MiniLM-L6-v2")
+            local batches = loraf.batches("data/sst2/dev.txt", {model = model, batch_size = 4, max_length = 16})
+            local batch = batches:next()
+            print(#batches, batch.size, #batch.labels, batch.epoch, batch.inputs)
+            --> 218\t4\t4\t1\tInputs [4, 16]
             """) { args in
             let options = try args.options(2, keys: ["model", "batch_size", "max_length", "seed", "group_by_length"])
             let model = try options.required("model") { try options.object($0, as: ModelObject.self) }

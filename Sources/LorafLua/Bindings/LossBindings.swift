@@ -12,6 +12,11 @@ enum LossBindings: LuaBindings {
             Mean cross-entropy of `logits` [N, C] (or [B, S, C]) against `targets`, class ids counted from 0 as \
             in the data files, [N] (or [B, S]): a list, nested lists or a tensor of integers. Targets equal to \
             ignore_index are left out of the mean (0 when every target is ignored). loraf.train's loss.
+            Example:
+            local logits = loraf.tensor{{2, 0}, {0, 2}, {1, 1}}
+            local loss = loraf.losses.cross_entropy(logits, {0, 1, -100})
+            print(string.format("%.4f", loss:item()))
+            --> 0.1269
             """) { args in
             let logits = try args.tensor(1)
             let targets = try args.converting(2, TensorConversion.intTensor(from:))

@@ -10,9 +10,18 @@ enum ModelBindings: LuaBindings {
     static func register(in module: LuaModuleBuilder) throws {
         let modelClass = module.defineClass(ModelObject.self, name: "Model", doc: """
             A transformer model (BERT family) loaded from a Hugging Face folder, with its tokenizer and any \
-            adapters attached. `tostring(model)` shows the module tree with paths, kinds and parameter shapes.
+            adapters attached. `tostring(model)` (and the REPL) shows the module tree: one line per module with its \
+            Hugging Face path, kind, configuration and parameter shapes, the trained ones marked `trains`.
+            Example:
+            local model = loraf.load_model("models/all-MiniLM-L6-v2")
+            local lines = {}
+            for line in tostring(model):gmatch("[^\\n]+") do lines[#lines + 1] = line end
+            print(lines[1]); print(lines[3]); print(lines[4])
+            --> BertForSequenceClassification from all-MiniLM-L6-v2: 22713986 parameters, 0 adapter(s)
+            -->   bert.embeddings: BertEmbeddings
+            -->     bert.embeddings.word_embeddings: Embedding (count=30522, dim=384, weight [30522, 384] trains)
             """)
-        modelClass.tostring { $0.adapted.base.description }
+        modelClass.tostring { ModelInspection.tree($0) }
         module.function("load_model", doc: """
             loraf.load_model(path [, {task = "classification", num_labels = 2, seed = 0}]) -> Model
             Loads the model folder `path` (config.json, model.safetensors and the tokenizer). task "classification" \

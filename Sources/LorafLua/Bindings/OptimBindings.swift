@@ -27,6 +27,15 @@ enum OptimBindings: LuaBindings {
             AdamW as torch.optim.AdamW (decoupled weight decay, not applied to biases and LayerNorm weights, by \
             name, as transformers' Trainer does). `parameters` is a list of {name = string, tensor = Tensor} \
             (model:named_parameters) or of tensors; state is kept per name.
+            Example:
+            local w = loraf.tensor{3, -3}:requires_grad(true)
+            local opt = loraf.optim.adamw({{name = "w", tensor = w}}, {lr = 0.1, weight_decay = 0})
+            for step = 1, 3 do
+              local loss = (w * w):sum()
+              loss:backward(); opt:step(); opt:zero_grad()
+            end
+            print(w, opt:state().steps.w)
+            --> Tensor [2] [2.70038, -2.70038]  requires grad\t3
             """) { args in
             let parameters = try namedParameters(args, 1)
             let o = try args.options(2, keys: ["lr", "weight_decay", "betas", "eps"])

@@ -45,6 +45,12 @@ enum ParameterBindings {
             true only those training updates (the active adapter's own parameters and its modules_to_save copies, \
             in the order loraf.train uses; every parameter when no adapter is attached). The list is what \
             loraf.optim.adamw and loraf.optim.sgd take.
+            Example:
+            local model = loraf.load_model("models/all-MiniLM-L6-v2")
+            model:adapt{strategy = "lora", target_modules = {"query"}, r = 2}
+            local params = model:named_parameters{trainable = true}
+            print(#params, params[1].name, params[1].tensor:shape()[1])
+            --> 14\tbert.encoder.layer.0.attention.self.query.lora_A.default.weight\t2
             """) { object, args in
             let trainable = try args.options(2, keys: ["trainable"]).boolean("trainable") ?? false
             let parameters = trainable ? object.adapted.trainableParameters : object.adapted.allParameters
@@ -80,6 +86,14 @@ enum ParameterBindings {
             tensor of the same shape replaces the output; returning nothing keeps it. An error in the function \
             stops that forward pass with the function's message and traceback; the model stays usable. Keep the \
             Hook to remove it (h:remove()); model:remove_hooks() removes all.
+            Example:
+            local model = loraf.load_model("models/all-MiniLM-L6-v2")
+            local hook = model:on_forward("bert.encoder.layer.0.attention.self.dropout", function(path, probs)
+              print(path, table.concat(probs:shape(), "x"), string.format("%.3f", probs:sum(-1):mean():item()))
+            end)
+            model:forward{texts = {"hello world"}}
+            hook:remove()
+            --> bert.encoder.layer.0.attention.self.dropout\t1x12x4x4\t1.000
             """) { object, args in
             let path = try args.string(2)
             let function = try args.function(3)

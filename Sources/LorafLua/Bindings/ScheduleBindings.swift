@@ -29,6 +29,10 @@ enum ScheduleBindings: LuaBindings {
             Linear warmup from 0 to `lr` over `warmup` (a fraction of total_steps in [0, 1), rounded up, or a \
             whole number of steps), then linear decay to 0 at total_steps: transformers' \
             get_linear_schedule_with_warmup, as loraf.train's {"linear", warmup = ...}.
+            Example:
+            local schedule = loraf.schedule.linear{lr = 1e-3, total_steps = 10, warmup = 2}
+            print(schedule:lr(1), schedule:lr(2), schedule:lr(6), schedule:lr(10))
+            --> 0.0005\t0.001\t0.0005\t0.0
             """) { args in
             let o = try args.options(1, keys: ["lr", "total_steps", "warmup"])
             let schedule = try LinearWarmupDecaySchedule(peak: try o.required("lr", o.number), warmup: try TrainingBindings.warmup(o),

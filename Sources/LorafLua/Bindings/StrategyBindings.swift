@@ -23,6 +23,15 @@ enum StrategyBindings: LuaBindings {
             weights. `targets` are the default target_modules. Files use peft_type (default: the name upper-cased) and \
             keys "<module path>.<parameter>". Errors in these functions propagate with their traceback. Names of \
             strategies not written in Lua cannot be taken; registering a name again replaces it.
+            Example:
+            loraf.register_strategy{name = "doc_scale", parameters = {"doc_s"}, targets = {"value"},
+              init = function(layer) return {doc_s = loraf.zeros{layer.out_features} + 1} end,
+              forward = function(state, x, base_output) return base_output * state.doc_s end}
+            local model = loraf.load_model("models/all-MiniLM-L6-v2")
+            model:adapt{strategy = "doc_scale", name = "s", modules_to_save = {}}
+            local params = model:named_parameters{trainable = true}
+            print(#params, params[1].name, params[1].tensor)
+            --> 6\tbert.encoder.layer.0.attention.self.value.doc_s.s\tTensor [384] float32  values 1, 1, 1, ..., 1, 1, 1  min 1  max 1  mean 1  requires grad
             """) { args in
             let o = try args.options(1, keys: keys)
             let name = try o.required("name", o.string)

@@ -11,6 +11,11 @@ enum TensorBindings: LuaBindings {
             (first and last values, min, max, mean) of a larger one, and whether it needs a gradient. Every \
             operation is differentiable: see t:requires_grad and t:backward. Lua's collector is told about each new tensor's memory, so loops that make \
             large tensors stay bounded.
+            Example:
+            print(loraf.tensor{{1, 2}, {3, 4}})
+            print(loraf.randn({4, 100}, {seed = 1}))
+            --> Tensor [2, 2] [[1, 2], [3, 4]]
+            --> Tensor [4, 100] float32  values -0.832741, -0.817321, 0.526585, ..., 0.9017, 1.17912, -1.19645  min -2.89517  max 3.28119  mean 0.00339823
             """)
         registerConstructors(in: module)
         TensorMethods.register(on: tensorClass)
