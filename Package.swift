@@ -6,8 +6,9 @@
 //   CKernelSupport         CPU feature detection for the run-time kernel choice
 //   LorafKernels           SGEMM, thread pool and fused SIMD kernels (+ per-ISA microkernel modules)
 //   LorafTensor            Float32 tensors, ops and reverse-mode autodiff
-//   LorafFormats           safetensors reader/writer
-//   LorafTokenizers        BERT WordPiece tokenizer (tokenizer.json / vocab.txt)
+//   LorafFormats           safetensors and GGUF readers/writers, the WeightSource protocol
+//   LorafTokenizers        tokenizers: WordPiece, byte-level BPE, SentencePiece (tokenizer.json, vocab.txt, GGUF arrays)
+//   LorafTemplates         the Jinja2 subset that renders models' chat templates
 //   LorafModels            the named layer graph, layers, BERT
 //   LorafStrategies        adaptation strategies (LoRA, BitFit, bottleneck adapters) and PEFT files
 //   LorafTraining          datasets, optimisers, schedules, the training loop, checkpoints
@@ -25,7 +26,7 @@ var isaDependencies: [Target.Dependency] = []
 #if arch(x86_64)
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 isaTargets = [
-    .target(name: "LorafKernelsAVX2", swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]),
+    .target(name: "LorafKernelsAVX2", swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"])]),
     .target(name: "LorafKernelsAVX512", swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mfma"])]),
 ]
 isaDependencies = ["LorafKernelsAVX2", "LorafKernelsAVX512"]
@@ -37,8 +38,8 @@ let package = Package(
     name: "loraf",
     products: [
         .executable(name: "loraf", targets: ["loraf"]),
-        .library(name: "Loraf", targets: ["LorafTensor", "LorafFormats", "LorafTokenizers", "LorafModels",
-                                         "LorafStrategies", "LorafTraining", "LorafLua", "LorafPluginAPI", "LorafPlugins"]),
+        .library(name: "Loraf", targets: ["LorafTensor", "LorafFormats", "LorafTokenizers", "LorafTemplates",
+                                         "LorafModels", "LorafStrategies", "LorafTraining", "LorafLua", "LorafPluginAPI", "LorafPlugins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,6 +53,7 @@ let package = Package(
         .target(name: "LorafTensor", dependencies: ["LorafKernels"]),
         .target(name: "LorafFormats"),
         .target(name: "LorafTokenizers"),
+        .target(name: "LorafTemplates"),
         .target(name: "LorafModels", dependencies: ["LorafTensor", "LorafFormats", "LorafTokenizers"]),
         .target(name: "LorafStrategies", dependencies: ["LorafModels"]),
         .target(name: "LorafTraining", dependencies: ["LorafStrategies"]),
@@ -68,10 +70,11 @@ let package = Package(
         ]),
         // Shared by the test targets (repository paths, the MiniLM folder, seeded data, comparisons); in no product.
         .target(name: "LorafTestSupport", dependencies: ["LorafTensor"]),
-        .testTarget(name: "LorafKernelsTests", dependencies: ["LorafKernels", "LorafTestSupport"]),
+        .testTarget(name: "LorafKernelsTests", dependencies: ["LorafKernels", "LorafFormats", "LorafTestSupport"]),
         .testTarget(name: "LorafTensorTests", dependencies: ["LorafTensor", "LorafTestSupport"]),
         .testTarget(name: "LorafFormatsTests", dependencies: ["LorafFormats", "LorafTestSupport"]),
         .testTarget(name: "LorafTokenizersTests", dependencies: ["LorafTokenizers", "LorafTestSupport"]),
+        .testTarget(name: "LorafTemplatesTests", dependencies: ["LorafTemplates", "LorafTestSupport"]),
         .testTarget(name: "LorafModelsTests", dependencies: ["LorafModels", "LorafTestSupport"]),
         .testTarget(name: "LorafStrategiesTests", dependencies: ["LorafStrategies", "LorafTestSupport"]),
         .testTarget(name: "LorafTrainingTests", dependencies: ["LorafTraining", "LorafTestSupport"]),

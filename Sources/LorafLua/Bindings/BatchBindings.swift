@@ -4,8 +4,8 @@ import LorafTraining
 
 /// What a Lua `Inputs` value holds: one padded batch ready for `model:forward{inputs = ...}`.
 final class InputsObject {
-    let input: EncoderInput
-    init(_ input: EncoderInput) { self.input = input }
+    let input: ModelInput
+    init(_ input: ModelInput) { self.input = input }
 }
 
 /// What a Lua `Batches` value holds: a tokenized data set and the sampler loraf.train would draw from.

@@ -34,7 +34,7 @@ final class ModelObject {
     }
 }
 
-/// Building an ``EncoderInput`` from the named arguments of `model:forward`, `model:predict` and `model:embed`.
+/// Building an ``ModelInput`` from the named arguments of `model:forward`, `model:predict` and `model:embed`.
 enum ModelInputs {
     /// Keys that describe a batch.
     static let textKeys = ["texts", "pairs", "max_length"]
@@ -44,14 +44,16 @@ enum ModelInputs {
     /// with `adapterNames` per example.
     /// - Throws: ``LuaError`` naming the argument for a missing or ambiguous batch, a bad value, or a model whose
     ///   folder has no tokenizer when texts are given.
-    static func batch(_ options: LuaOptions, model: ModelObject, adapterNames: [String?]? = nil) throws -> EncoderInput {
+    static func batch(_ options: LuaOptions, model: ModelObject, adapterNames: [String?]? = nil) throws -> ModelInput {
         if case .object(let inputs as InputsObject) = options.value("inputs") {
             for key in textKeys + tensorKeys where options.value(key).isPresent {
                 throw LuaError.argument("\(options.function): '\(key)' goes with 'texts' or 'input_ids', not with 'inputs'")
             }
             var input = inputs.input
-            if let adapterNames { input = try EncoderInput(inputIds: input.inputIds, attentionMask: input.attentionMask,
-                                                           tokenTypeIds: input.tokenTypeIds, adapterNames: adapterNames) }
+            if let adapterNames {
+                input = try ModelInput(inputIds: input.inputIds, attentionMask: input.attentionMask, positionIds: input.positionIds,
+                                       tokenTypeIds: input.tokenTypeIds, adapterNames: adapterNames)
+            }
             return input
         }
         if options.value("inputs").isPresent { throw options.error("inputs", mustBe: "the inputs of a batch from loraf.batches") }
@@ -71,14 +73,14 @@ enum ModelInputs {
                                                     maxLength: try options.positiveInteger("max_length"))
             let shape = [encoded.batchSize, encoded.sequenceLength]
             func matrix(_ values: [Int32]) throws -> IntTensor { try IntTensor(shape: shape, scalars: values.map { Int($0) }) }
-            return try EncoderInput(inputIds: matrix(encoded.inputIds), attentionMask: matrix(encoded.attentionMask),
+            return try ModelInput(inputIds: matrix(encoded.inputIds), attentionMask: matrix(encoded.attentionMask),
                                     tokenTypeIds: matrix(encoded.tokenTypeIds), adapterNames: adapterNames)
         }
         for key in textKeys where options.value(key).isPresent {
             throw LuaError.argument("\(options.function): '\(key)' goes with 'texts', not with 'input_ids'")
         }
         guard let inputIds = try ids(options, "input_ids") else { throw options.error("input_ids", mustBe: "present") }
-        return try EncoderInput(inputIds: inputIds, attentionMask: try ids(options, "attention_mask"),
+        return try ModelInput(inputIds: inputIds, attentionMask: try ids(options, "attention_mask"),
                                 tokenTypeIds: try ids(options, "token_type_ids"), adapterNames: adapterNames)
     }
 
