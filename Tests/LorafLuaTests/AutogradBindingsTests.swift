@@ -29,6 +29,59 @@ final class AutogradBindingsTests: XCTestCase {
         for (a, n) in zip(analytic, numeric) { XCTAssertEqual(a, n, accuracy: 2e-3) }
     }
 
+    /// Every differentiable tensor operation of the Lua API, one shared check: backward() against central
+    /// differences of sum(f(w) * r) for a fixed random r.
+    func testEveryTensorOperationHasAGradient() throws {
+        let lua = try LorafLuaHarness()
+        let failures = try lua.value("""
+            local x = loraf.randn({3, 2}, {seed = 1})
+            local gamma, beta = loraf.randn({3}, {seed = 2}), loraf.randn({3}, {seed = 3})
+            local ops = {
+              exp = function(w) return w:exp() end, log = function(w) return (w * w + 1):log() end,
+              sqrt = function(w) return (w * w + 1):sqrt() end, tanh = function(w) return w:tanh() end,
+              relu = function(w) return w:relu() end, sigmoid = function(w) return w:sigmoid() end,
+              silu = function(w) return w:silu() end, gelu = function(w) return w:gelu() end,
+              gelu_tanh = function(w) return w:gelu_tanh() end, softmax = function(w) return w:softmax() end,
+              log_softmax = function(w) return w:log_softmax() end, matmul = function(w) return w:matmul(x) end,
+              T = function(w) return w:T() end, reshape = function(w) return w:reshape{3, 2} end,
+              permute = function(w) return w:permute{2, 1} end, slice = function(w) return w:slice(2, 3, {axis = 2}) end,
+              split = function(w) return w:split({1, 2}, {axis = 2})[2] end,
+              concat = function(w) return loraf.concat({w, w * 2}, {axis = 1}) end,
+              sum = function(w) return w:sum(1) end, mean = function(w) return w:mean(-1) end,
+              max = function(w) return w:max(2) end, max_all = function(w) return w:max() end,
+              layer_norm = function(w) return w:layer_norm(gamma, beta, {eps = 1e-5}) end,
+              add = function(w) return w + x:T() + 1 end, sub = function(w) return 1 - w - x:T() end,
+              mul = function(w) return w * w * 3 end, div = function(w) return w / (w * w + 2) end,
+              neg = function(w) return -w end, index = function(w) return w[2] end,
+              cross_entropy = function(w) return w:cross_entropy{2, 0} end,
+              losses = function(w) return loraf.losses.cross_entropy(w, {1, -100}) end,
+            }
+            local failures = {}
+            local h = 1e-2
+            for name, f in pairs(ops) do
+              local w = loraf.randn({2, 3}, {seed = 7}):requires_grad(true)
+              local r = loraf.randn(f(w:detach()):shape(), {seed = 8})
+              local function objective(v) return (f(v) * r):sum() end
+              objective(w):backward()
+              local analytic = w:grad():totable()
+              loraf.no_grad(function()
+                for i = 1, 2 do for j = 1, 3 do
+                  local probe = w:detach():totable()
+                  probe[i][j] = probe[i][j] + h; local up = objective(loraf.tensor(probe)):item()
+                  probe[i][j] = probe[i][j] - 2 * h; local down = objective(loraf.tensor(probe)):item()
+                  local numeric = (up - down) / (2 * h)
+                  if math.abs(numeric - analytic[i][j]) > 5e-3 + 1e-2 * math.abs(numeric) then
+                    failures[#failures + 1] = string.format("%s [%d][%d]: backward %g, differences %g", name, i, j, analytic[i][j], numeric)
+                  end
+                end end
+              end)
+            end
+            return failures
+            """)
+        guard case .list(let items) = failures else { return XCTFail("expected a list, got \(failures)") }
+        XCTAssertEqual(items.compactMap(\.stringValue), [])
+    }
+
     func testDetachNoGradAndLeafRules() throws {
         let lua = try LorafLuaHarness()
         try lua.run("w = loraf.tensor{1, 2, 3}:requires_grad(true); y = w * 2")

@@ -51,4 +51,18 @@ final class DocumentationExampleTests: XCTestCase {
             XCTAssertEqual(output, expected, "\(heading): printed output differs from the documented one")
         }
     }
+
+    /// loraf.help shows the experiment entries, with their examples.
+    func testHelpCoversTheExperimentEntries() throws {
+        let documentation = try LorafLuaHarness().state.documentation
+        for name in ["Tensor:requires_grad", "Tensor:backward", "Tensor:grad", "Tensor:detach", "Tensor:add_", "Tensor:zero_",
+                     "loraf.no_grad", "Model:parameter", "Model:named_parameters", "Model:zero_grad", "Model:on_forward",
+                     "loraf.optim.adamw", "loraf.optim.sgd", "Optimizer:step", "Optimizer:state", "loraf.schedule.linear",
+                     "loraf.losses.cross_entropy", "loraf.losses.causal_lm", "loraf.batches", "loraf.register_strategy"] {
+            XCTAssertNotNil(documentation.entry(named: name), "loraf.help(\"\(name)\") has no entry")
+        }
+        let backward = try XCTUnwrap(documentation.entry(named: "Tensor:backward"))
+        XCTAssertTrue(documentation.text(for: backward).contains("\n\nExample:\nlocal w = loraf.tensor"), documentation.text(for: backward))
+        XCTAssertTrue(documentation.index().contains("model:on_forward(path, function(module_path, output)"))
+    }
 }

@@ -6,18 +6,19 @@ import LorafTensor
 /// written to adapter_config.json.
 final class LuaAdapter: Adapter {
     let name: String
-    let strategy: Strategy
+    private let luaStrategy: LuaStrategy
+    var strategy: Strategy { luaStrategy }
     let savedConfig: [String: OptionValue]
     let targets: [String]
 
     init(name: String, strategy: LuaStrategy, savedConfig: [String: OptionValue], targets: [String]) {
         self.name = name
-        self.strategy = strategy
+        luaStrategy = strategy
         self.savedConfig = savedConfig
         self.targets = targets
     }
 
-    private var definition: LuaStrategyDefinition { (strategy as! LuaStrategy).definition } // set in init
+    private var definition: LuaStrategyDefinition { luaStrategy.definition }
 
     /// (anchor, in-memory path, layer) of every target this adapter still has a layer at.
     private func layers(in model: AdaptedModel) -> [(anchor: String, path: String, layer: LuaAdapterLayer)] {
