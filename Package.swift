@@ -12,6 +12,7 @@
 //   LorafModels            the named layer graph, layers, BERT
 //   LorafStrategies        adaptation strategies (LoRA, BitFit, bottleneck adapters) and PEFT files
 //   LorafTraining          datasets, optimisers, schedules, the training loop, checkpoints
+//   LorafGeneration        sampling and batched generation with a key/value cache (mixed adapters per row)
 //   LorafLua               the Swift <-> Lua bridge and the `loraf` Lua module
 //   LorafPluginAPI         what a Swift plugin links against besides the core: its ABI version and registrar
 //   LorafPlugins           loading Swift and Lua plugins (plugins/NAME) and reporting what loaded
@@ -38,8 +39,8 @@ let package = Package(
     name: "loraf",
     products: [
         .executable(name: "loraf", targets: ["loraf"]),
-        .library(name: "Loraf", targets: ["LorafTensor", "LorafFormats", "LorafTokenizers", "LorafTemplates",
-                                         "LorafModels", "LorafStrategies", "LorafTraining", "LorafLua", "LorafPluginAPI", "LorafPlugins"]),
+        .library(name: "Loraf", targets: ["LorafTensor", "LorafFormats", "LorafTokenizers", "LorafTemplates", "LorafModels",
+                                         "LorafStrategies", "LorafTraining", "LorafGeneration", "LorafLua", "LorafPluginAPI", "LorafPlugins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -57,7 +58,8 @@ let package = Package(
         .target(name: "LorafModels", dependencies: ["LorafTensor", "LorafFormats", "LorafTokenizers"]),
         .target(name: "LorafStrategies", dependencies: ["LorafModels"]),
         .target(name: "LorafTraining", dependencies: ["LorafStrategies"]),
-        .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining"]),
+        .target(name: "LorafGeneration", dependencies: ["LorafStrategies", "LorafTemplates"]),
+        .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining", "LorafGeneration"]),
         // Plugins are compiled against this build's modules and resolve loraf's symbols in the program that
         // loads them, so there is one copy of every type and registry (docs/plugins.md). Whatever links the
         // loader therefore exports its symbols.
@@ -65,7 +67,7 @@ let package = Package(
         .target(name: "LorafPlugins", dependencies: ["LorafPluginAPI", "LorafLua"],
                 linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
         .executableTarget(name: "loraf", dependencies: [
-            "LorafLua", "LorafPlugins", "CEditLine",
+            "LorafLua", "LorafPlugins", "LorafGeneration", "LorafTemplates", "LorafStrategies", "LorafKernels", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared by the test targets (repository paths, the MiniLM folder, seeded data, comparisons); in no product.
@@ -78,6 +80,7 @@ let package = Package(
         .testTarget(name: "LorafModelsTests", dependencies: ["LorafModels", "LorafTestSupport"]),
         .testTarget(name: "LorafStrategiesTests", dependencies: ["LorafStrategies", "LorafTestSupport"]),
         .testTarget(name: "LorafTrainingTests", dependencies: ["LorafTraining", "LorafTestSupport"]),
+        .testTarget(name: "LorafGenerationTests", dependencies: ["LorafGeneration", "LorafTestSupport"]),
         .testTarget(name: "LorafLuaTests", dependencies: ["LorafLua", "LorafTestSupport"]),
         .testTarget(name: "LorafCLITests", dependencies: ["loraf", "LorafTestSupport"]),
         .testTarget(name: "LorafPluginsTests", dependencies: ["LorafPlugins", "loraf", "LorafTestSupport"]),

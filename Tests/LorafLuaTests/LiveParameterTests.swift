@@ -102,4 +102,15 @@ final class LiveParameterTests: XCTestCase {
         XCTAssertEqual(lua.error("model:on_forward('bert.nope', print)"),
                        "test:1: bad argument #2 to 'on_forward' (no module 'bert.nope' (model:modules() lists them))")
     }
+
+    func testAQuantizedWeightHasNoLiveTensor() throws {
+        let gguf = repositoryRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf")
+        guard FileManager.default.fileExists(atPath: gguf.path) else { throw XCTSkip("models/SmolLM2-135M-Instruct.Q4_1.gguf is missing: run scripts/fetch_model.sh") }
+        let lua = try LorafLuaHarness()
+        try lua.state.setGlobal("path", .string(gguf.path))
+        try lua.run("lm = loraf.load_model(path)")
+        XCTAssertEqual(lua.error("lm:parameter('model.layers.0.self_attn.q_proj.weight')"),
+                       "test:1: bad argument #2 to 'parameter' ('model.layers.0.self_attn.q_proj.weight' is kept in quantized blocks (QuantizedLinear), not as a tensor that can be read or written live)")
+        XCTAssertEqual(try lua.value("return lm:parameter('model.layers.0.input_layernorm.weight'):shape()[1]").integerValue, 576)
+    }
 }

@@ -39,9 +39,7 @@ enum BatchBindings: LuaBindings {
             """) { args in
             let options = try args.options(2, keys: ["model", "batch_size", "max_length", "seed", "group_by_length"])
             let model = try options.required("model") { try options.object($0, as: ModelObject.self) }
-            guard case .success(let tokenizer) = model.tokenizer else {
-                throw LuaError.argument("\(options.function): the model folder has no usable tokenizer")
-            }
+            let tokenizer = try model.classificationTokenizer(for: options.function)
             let examples: TextClassificationDataset
             switch args.value(1) {
             case .object(let object as DatasetObject): examples = object.dataset

@@ -30,10 +30,15 @@ enum ParameterBindings {
             The parameter at `path` (a Hugging Face name such as "bert.encoder.layer.0.attention.self.query.weight", \
             as model:named_parameters lists them) as a live tensor: it is the model's own memory, so an in-place \
             change (t:add_, t:copy_) changes the model. A parameter that does not train (frozen) can be written only \
-            with {force = true}. Errors naming the path when there is none.
+            with {force = true}. Errors naming the path when there is none, and for a weight kept in quantized \
+            blocks (a GGUF model's), which has no live Float32 tensor.
             """) { object, args in
             let path = try args.string(2)
             guard let found = object.adapted.allParameters.first(where: { $0.path == path }) else {
+                let owner = object.adapted.base.module(at: path.split(separator: ".").dropLast().joined(separator: "."))
+                if path.hasSuffix(".weight"), let owner, owner is QuantizedLinear || owner is QuantizedEmbedding {
+                    throw args.error(2, "'\(path)' is kept in quantized blocks (\(owner.kind)), not as a tensor that can be read or written live")
+                }
                 throw args.error(2, "no parameter '\(path)' (model:named_parameters() lists them)")
             }
             args.state.liveParameters.register(found.tensor, path: path)

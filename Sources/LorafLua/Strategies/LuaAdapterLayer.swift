@@ -20,7 +20,7 @@ final class LuaAdapterLayer: UnaryModule {
     /// The base Linear's weight and bias from before `merge`, by merged adapter.
     private var originals: [String: (weight: Tensor, bias: Tensor?)] = [:]
 
-    private init(base: UnaryModule, linear: Linear, path: String, strategy: LuaStrategy) {
+    private init(base: UnaryModule, linear: LinearLayer, path: String, strategy: LuaStrategy) {
         self.strategy = strategy
         self.path = path
         layerInfo = .record(["path": .string(path), "kind": .string(base.kind), "in_features": .integer(linear.inFeatures),
@@ -69,7 +69,7 @@ final class LuaAdapterLayer: UnaryModule {
     func addAdapter(_ name: String, options adapterOptions: LuaValue, context: String) throws {
         guard let linear = innermostLinear(baseLayer) else { throw StrategyError.invalidState("\(strategy.name): '\(path)' lost its Linear") }
         var info = layerInfo.recordFields
-        info["weight"] = .object(linear.weight.copy())
+        info["weight"] = .object(linear.dequantizedWeight().copy())
         info["bias"] = linear.bias.map { .object($0.copy()) } ?? .nil
         let result = try GradMode.disabled { try definition.initialize.call([.record(info), adapterOptions]).first ?? .nil }
         guard case .record(let fields) = result else {
@@ -135,10 +135,13 @@ final class LuaAdapterLayer: UnaryModule {
     }
 
     /// Folds adapter `name` into the base Linear with the strategy's merge(state, weight, bias); the weights from
-    /// before are kept for `unmerge`.
+    /// before are kept for `unmerge`. A quantized base layer cannot take merged weights (an error says so).
     func merge(_ name: String) throws {
-        guard let function = definition.merge, let linear = innermostLinear(baseLayer), options[name] != nil, originals[name] == nil else {
+        guard let function = definition.merge, options[name] != nil, originals[name] == nil else {
             throw StrategyError.invalidState("\(strategy.name): cannot merge '\(name)' at '\(path)'")
+        }
+        guard let linear = innermostLinear(baseLayer) as? Linear else {
+            throw StrategyError.invalidState("\(strategy.name): cannot merge '\(name)' at '\(path)': the base layer keeps quantized weights")
         }
         let results = try GradMode.disabled {
             try function.call([state(name, ForwardContext(training: false)), .object(linear.weight.copy()), linear.bias.map { .object($0.copy()) } ?? .nil])
@@ -157,7 +160,7 @@ final class LuaAdapterLayer: UnaryModule {
 
     /// Restores the base weights from before `merge(name)`.
     func unmerge(_ name: String) throws {
-        guard let (weight, bias) = originals.removeValue(forKey: name), let linear = innermostLinear(baseLayer) else { return }
+        guard let (weight, bias) = originals.removeValue(forKey: name), let linear = innermostLinear(baseLayer) as? Linear else { return }
         try linear.weight.assign(weight)
         if let bias { try linear.bias?.assign(bias) }
     }
