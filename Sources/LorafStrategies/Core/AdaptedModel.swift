@@ -19,13 +19,8 @@ public final class AdaptedModel {
     public private(set) var adaptersDisabled = false
     /// Adapters loaded for inference only (PEFT's `is_trainable = False`): their parameters stay frozen.
     public private(set) var frozenAdapters: Set<String> = []
-    /// Draws the seed of each forward pass's dropout stream (``nextContext()``).
-    private var dropoutSeeds: RandomGenerator
-
-    /// - Parameter seed: seeds the dropout masks of successive forward passes (``nextContext()``).
-    public init(_ base: TransformerModel, seed: UInt64 = 0) {
+    public init(_ base: TransformerModel) {
         self.base = base
-        dropoutSeeds = RandomGenerator(seed: seed, stream: 17)
         refreshTrainable()
     }
 
@@ -177,10 +172,6 @@ public final class AdaptedModel {
 
     /// A context in the model's current mode whose dropout stream comes from `seed`.
     public func makeContext(seed: UInt64 = 0) -> ForwardContext { base.makeContext(seed: seed) }
-
-    /// A context in the model's current mode with a fresh dropout stream: successive calls draw different masks,
-    /// and the sequence is fixed by the seed given to `init` (what `model:forward` uses).
-    public func nextContext() -> ForwardContext { base.makeContext(seed: dropoutSeeds.next()) }
 
     // MARK: Inference-only adapters
 
