@@ -81,7 +81,7 @@ final class LuaAPIFuzzTests: XCTestCase {
         end
         local threads = loraf.threads()
         local calls, failures, violations = 0, 0, {}
-        for i = 1, 3200 do
+        for i = 1, 4500 do
           local name = callables[rand(#callables)]
           local f, short, receiver = resolve(name)
           if type(f) == "function" then

@@ -76,8 +76,9 @@ enum TensorBindings: LuaBindings {
             let options = try args.options(2, keys: ["seed", "low", "high"])
             let (low, high) = (Float(try options.number("low") ?? 0), Float(try options.number("high") ?? 1))
             guard low < high else { throw options.error("high", mustBe: "greater than low (\(low))") }
+            let count = try TensorShape.allocatableCount(shape, op: "rand")
             var generator = RandomGenerator(seed: UInt64(bitPattern: Int64(try options.integer("seed") ?? 0)))
-            let scalars = (0 ..< shape.reduce(1, *)).map { _ in low + (high - low) * generator.nextUniform() }
+            let scalars = (0 ..< count).map { _ in low + (high - low) * generator.nextUniform() }
             return [args.result(try Tensor(shape: shape, scalars: scalars))]
         }
         module.function("concat", doc: """
