@@ -10,7 +10,9 @@
 //   LorafTokenizers        BERT WordPiece tokenizer (tokenizer.json / vocab.txt)
 //   LorafModels            the named layer graph, layers, BERT
 //   LorafStrategies        adaptation strategies (LoRA, BitFit, bottleneck adapters) and PEFT files
-//   LorafTraining          datasets, optimisers, schedules, the training loop, checkpoints
+//   LorafTraining          datasets, optimisers, schedules, the training loop, checkpoints, the ProcessGroup seam
+//   CMPI / CMPIShim        Open MPI (Debian's libopenmpi-dev) and the C shim over its macros (MPI_COMM_WORLD...)
+//   LorafDistributed       data-parallel training on MPI: the only target that calls MPI (docs/distributed.md)
 //   LorafLua               the Swift <-> Lua bridge and the `loraf` Lua module
 //   LorafPluginAPI         what a Swift plugin links against besides the core: its ABI version and registrar
 //   LorafPlugins           loading Swift and Lua plugins (plugins/NAME) and reporting what loaded
@@ -38,7 +40,7 @@ let package = Package(
     products: [
         .executable(name: "loraf", targets: ["loraf"]),
         .library(name: "Loraf", targets: ["LorafTensor", "LorafFormats", "LorafTokenizers", "LorafModels",
-                                         "LorafStrategies", "LorafTraining", "LorafLua", "LorafPluginAPI", "LorafPlugins"]),
+                                         "LorafStrategies", "LorafTraining", "LorafDistributed", "LorafLua", "LorafPluginAPI", "LorafPlugins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,7 +57,10 @@ let package = Package(
         .target(name: "LorafModels", dependencies: ["LorafTensor", "LorafFormats", "LorafTokenizers"]),
         .target(name: "LorafStrategies", dependencies: ["LorafModels"]),
         .target(name: "LorafTraining", dependencies: ["LorafStrategies"]),
-        .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining"]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "CMPIShim", dependencies: ["CMPI"]),
+        .target(name: "LorafDistributed", dependencies: ["CMPIShim", "LorafKernels", "LorafTraining"]),
+        .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining", "LorafDistributed"]),
         // Plugins are compiled against this build's modules and resolve loraf's symbols in the program that
         // loads them, so there is one copy of every type and registry (docs/plugins.md). Whatever links the
         // loader therefore exports its symbols.
@@ -63,7 +68,7 @@ let package = Package(
         .target(name: "LorafPlugins", dependencies: ["LorafPluginAPI", "LorafLua"],
                 linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
         .executableTarget(name: "loraf", dependencies: [
-            "LorafLua", "LorafPlugins", "CEditLine",
+            "LorafLua", "LorafPlugins", "LorafDistributed", "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared by the test targets (repository paths, the MiniLM folder, seeded data, comparisons); in no product.
@@ -76,7 +81,7 @@ let package = Package(
         .testTarget(name: "LorafStrategiesTests", dependencies: ["LorafStrategies", "LorafTestSupport"]),
         .testTarget(name: "LorafTrainingTests", dependencies: ["LorafTraining", "LorafTestSupport"]),
         .testTarget(name: "LorafLuaTests", dependencies: ["LorafLua", "LorafTestSupport"]),
-        .testTarget(name: "LorafCLITests", dependencies: ["loraf", "LorafTestSupport"]),
+        .testTarget(name: "LorafCLITests", dependencies: ["loraf", "LorafFormats", "LorafTestSupport"]),
         .testTarget(name: "LorafPluginsTests", dependencies: ["LorafPlugins", "loraf", "LorafTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
