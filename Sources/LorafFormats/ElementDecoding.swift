@@ -12,6 +12,18 @@ enum ElementDecoding {
         }
     }
 
+    /// The elements of `raw` as `Float` for the float dtypes: F32 as is, F16 and BF16 widened
+    /// exactly, F64 rounded to nearest; nil for any other dtype.
+    static func floats(_ raw: UnsafeRawBufferPointer, dtype: SafeTensorsDType) -> [Float]? {
+        switch dtype {
+        case .f32: return integers(raw, as: UInt32.self).map(Float.init(bitPattern:))
+        case .f16: return integers(raw, as: UInt16.self).map(floatFromHalf)
+        case .bf16: return integers(raw, as: UInt16.self).map(floatFromBFloat16)
+        case .f64: return integers(raw, as: UInt64.self).map { Float(Double(bitPattern: $0)) }
+        default: return nil
+        }
+    }
+
     /// IEEE 754 binary16 → binary32, exact (every half value is a float value).
     /// Subnormal halves are normalised; infinities and NaNs keep sign and payload bits.
     static func floatFromHalf(_ bits: UInt16) -> Float {

@@ -11,7 +11,7 @@ import Foundation
 ///
 /// Tensor bytes are read straight from the mapping, which lives as long as this
 /// object; nothing is copied until a conversion (`floats`, `integers`) asks for it.
-public final class SafeTensorsFile: @unchecked Sendable {
+public final class SafeTensorsFile: WeightSource, @unchecked Sendable {
     // Sendable: the mapping is read-only and every stored property is immutable.
 
     /// Where the file was read from.
@@ -61,6 +61,26 @@ public final class SafeTensorsFile: @unchecked Sendable {
         return entries[position]
     }
 
+    // MARK: WeightSource
+
+    /// Every tensor's name, in file order.
+    public var tensorNames: [String] { entries.map(\.name) }
+
+    /// The tensor's shape, dtype (`.element`) and byte count.
+    /// - Throws: `noSuchTensor`.
+    public func tensorInfo(_ name: String) throws -> WeightTensorInfo {
+        let found = try entry(name)
+        return WeightTensorInfo(name: name, shape: found.shape, dtype: .element(found.dtype), byteCount: found.byteCount)
+    }
+
+    /// The tensor's raw little-endian bytes inside the mapping, valid while this object lives
+    /// (alignment as `withUnsafeBytes` says).
+    /// - Throws: `noSuchTensor`.
+    public func tensorBytes(_ name: String) throws -> UnsafeRawBufferPointer {
+        let range = try entry(name).dataOffsets
+        return UnsafeRawBufferPointer(rebasing: mapping.bytes[(dataAreaOffset + range.lowerBound)..<(dataAreaOffset + range.upperBound)])
+    }
+
     /// Calls `body` with the tensor's raw little-endian bytes inside the mapping (no copy).
     ///
     /// The buffer is only valid inside `body`. It is aligned only as far as the
@@ -69,10 +89,8 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// so read elements with `loadUnaligned` or use `withFloat32Buffer`.
     /// - Throws: `noSuchTensor`, or whatever `body` throws.
     public func withUnsafeBytes<Result>(of name: String, _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
-        let range = try entry(name).dataOffsets
-        return try withExtendedLifetime(mapping) {
-            try body(UnsafeRawBufferPointer(rebasing: mapping.bytes[(dataAreaOffset + range.lowerBound)..<(dataAreaOffset + range.upperBound)]))
-        }
+        let bytes = try tensorBytes(name)
+        return try withExtendedLifetime(mapping) { try body(bytes) }
     }
 
     /// Calls `body` with an F32 tensor's elements (row-major, `entry.elementCount` of them).
@@ -106,16 +124,10 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// - Throws: `noSuchTensor`; `notConvertible` for any other dtype.
     public func floats(_ name: String) throws -> [Float] {
         let found = try entry(name)
-        return try withUnsafeBytes(of: name) { raw in
-            switch found.dtype {
-            case .f32: return ElementDecoding.integers(raw, as: UInt32.self).map(Float.init(bitPattern:))
-            case .f16: return ElementDecoding.integers(raw, as: UInt16.self).map(ElementDecoding.floatFromHalf)
-            case .bf16: return ElementDecoding.integers(raw, as: UInt16.self).map(ElementDecoding.floatFromBFloat16)
-            case .f64: return ElementDecoding.integers(raw, as: UInt64.self).map { Float(Double(bitPattern: $0)) }
-            default:
-                throw SafeTensorsError(file: url.path, tensor: name, problem: .notConvertible(dtype: found.dtype, to: "Float"))
-            }
+        guard let values = try withUnsafeBytes(of: name, { ElementDecoding.floats($0, dtype: found.dtype) }) else {
+            throw SafeTensorsError(file: url.path, tensor: name, problem: .notConvertible(dtype: found.dtype, to: "Float"))
         }
+        return values
     }
 
     /// The tensor's elements converted to `Int`, row-major.

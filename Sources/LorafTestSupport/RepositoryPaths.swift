@@ -22,3 +22,13 @@ public func miniLMDirectory() throws -> URL {
     }
     return url
 }
+
+/// SmolLM2-135M-Instruct as llama.cpp ships it (models/SmolLM2-135M-Instruct.Q4_1.gguf).
+/// - Throws: `XCTSkip` naming scripts/fetch_model.sh when the file is not there.
+public func smolLM2GGUF() throws -> URL {
+    let url = repositoryRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf")
+    guard FileManager.default.fileExists(atPath: url.path) else {
+        throw XCTSkip("models/SmolLM2-135M-Instruct.Q4_1.gguf is missing: run scripts/fetch_model.sh")
+    }
+    return url
+}

@@ -11,7 +11,7 @@ final class BertParityTests: XCTestCase {
         let model = try ModelLoader.load(directory: miniLMDirectory(), task: .base)
         let fixture = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("minilm_hidden.safetensors"))
         let mask = try fixture.intTensor("attention_mask")
-        let input = try EncoderInput(inputIds: fixture.intTensor("input_ids"), attentionMask: mask,
+        let input = try ModelInput(inputIds: fixture.intTensor("input_ids"), attentionMask: mask,
                                      tokenTypeIds: fixture.intTensor("token_type_ids"))
         let output = try GradMode.disabled { try model.forward(input, model.makeContext()) }
         let expected = try fixture.tensor("last_hidden_state")
@@ -25,12 +25,12 @@ final class BertParityTests: XCTestCase {
         let model = try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 3), seed: 1)
         let fixture = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("minilm_hidden.safetensors"))
         let ids = try fixture.intTensor("input_ids"), mask = try fixture.intTensor("attention_mask")
-        let batch = try GradMode.disabled { try model.forward(EncoderInput(inputIds: ids, attentionMask: mask), model.makeContext()) }
+        let batch = try GradMode.disabled { try model.forward(ModelInput(inputIds: ids, attentionMask: mask), model.makeContext()) }
         let seq = ids.shape[1], hidden = 384
         for row in [0, 3, 7] {
             let length = mask.row(row).reduce(0, +)
             let alone = try IntTensor(shape: [1, length], scalars: Array(ids.row(row).prefix(length)))
-            let single = try GradMode.disabled { try model.forward(EncoderInput(inputIds: alone), model.makeContext()) }
+            let single = try GradMode.disabled { try model.forward(ModelInput(inputIds: alone), model.makeContext()) }
             let batchRow = Array(batch.lastHiddenState.scalars[(row * seq * hidden)..<((row * seq + length) * hidden)])
             XCTAssertLessThan(maxAbsDifference(batchRow, single.lastHiddenState.scalars), 1e-5, "row \(row) hidden states")
             let logits = try XCTUnwrap(batch.logits).scalars

@@ -165,7 +165,7 @@ final class IA3GradientTests: XCTestCase {
                         options: Options(["init_ia3_weights": .bool(false), "modules_to_save": .list([])], context: "test"))
         let vectors = try model.adapter("default").parameters(in: model).map(\.tensor)
         XCTAssertEqual(vectors.map(\.shape), [[4, 1], [4, 1], [1, 4], [1, 8]])
-        let input = try EncoderInput(inputIds: IntTensor(shape: [2, 4], scalars: [1, 4, 7, 2, 3, 3, 8, 0]),
+        let input = try ModelInput(inputIds: IntTensor(shape: [2, 4], scalars: [1, 4, 7, 2, 3, 3, 8, 0]),
                                      attentionMask: IntTensor(shape: [2, 4], scalars: [1, 1, 1, 1, 1, 1, 1, 0]))
         let report = try GradientCheck.run(vectors) { _ in try XCTUnwrap(model.forward(input, model.makeContext()).logits) }
         XCTAssertLessThan(report.worstRelativeError, 1e-2, "\(report)")

@@ -34,9 +34,9 @@ func loadIA3Plugin() throws {
 }
 
 /// The fixture batch of 8 right-padded sentences ([8, 12]).
-func fixtureBatch() throws -> EncoderInput {
+func fixtureBatch() throws -> ModelInput {
     let file = try SafeTensorsFile(contentsOf: repositoryRoot.appendingPathComponent("Tests/Fixtures/peft_lora_seqcls_logits.safetensors"))
-    return try EncoderInput(inputIds: file.intTensor("input_ids"), attentionMask: file.intTensor("attention_mask"))
+    return try ModelInput(inputIds: file.intTensor("input_ids"), attentionMask: file.intTensor("attention_mask"))
 }
 
 /// Largest |a − b|.

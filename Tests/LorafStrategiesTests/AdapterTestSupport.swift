@@ -16,8 +16,8 @@ func tinyClassifier(seed: UInt64 = 7) throws -> AdaptedModel {
 }
 
 /// Three short token sequences for the tiny model (the last one padded), optionally with per-row adapters.
-func tinyBatch(adapters: [String?]? = nil) throws -> EncoderInput {
-    try EncoderInput(inputIds: IntTensor(shape: [3, 5], scalars: [1, 4, 7, 2, 9, 1, 3, 3, 8, 2, 1, 5, 2, 0, 0]),
+func tinyBatch(adapters: [String?]? = nil) throws -> ModelInput {
+    try ModelInput(inputIds: IntTensor(shape: [3, 5], scalars: [1, 4, 7, 2, 9, 1, 3, 3, 8, 2, 1, 5, 2, 0, 0]),
                      attentionMask: IntTensor(shape: [3, 5], scalars: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]),
                      adapterNames: adapters)
 }
@@ -28,16 +28,16 @@ func miniLMClassifier() throws -> AdaptedModel {
 }
 
 /// The first three sentences of Tests/Fixtures/minilm_hidden.safetensors as token ids.
-func miniLMBatch() throws -> EncoderInput {
+func miniLMBatch() throws -> ModelInput {
     let file = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("minilm_hidden.safetensors"))
     let ids = try file.intTensor("input_ids"), mask = try file.intTensor("attention_mask")
     let seq = ids.shape[1]
-    return try EncoderInput(inputIds: IntTensor(shape: [3, seq], scalars: Array(ids.scalars[0..<(3 * seq)])),
+    return try ModelInput(inputIds: IntTensor(shape: [3, seq], scalars: Array(ids.scalars[0..<(3 * seq)])),
                             attentionMask: IntTensor(shape: [3, seq], scalars: Array(mask.scalars[0..<(3 * seq)])))
 }
 
 /// Logits of `input` without recording gradients.
-func logits(_ model: AdaptedModel, _ input: EncoderInput) throws -> [Float] {
+func logits(_ model: AdaptedModel, _ input: ModelInput) throws -> [Float] {
     try GradMode.disabled { try XCTUnwrap(model.forward(input, model.makeContext()).logits).scalars }
 }
 

@@ -28,14 +28,14 @@ final class MixedBatchTests: XCTestCase {
     private let rows: [String?] = ["a", "b", nil, "bit", "bn", "a"]
 
     /// Six examples: the rows of `tinyBatch` cycled, with `names` per row.
-    private func batch(_ names: [String?]?, only row: Int? = nil) throws -> EncoderInput {
+    private func batch(_ names: [String?]?, only row: Int? = nil) throws -> ModelInput {
         let base = try tinyBatch()
         let seq = base.inputIds.shape[1]
         let picks = row.map { [$0] } ?? Array(0..<rows.count)
         func take(_ t: IntTensor) throws -> IntTensor {
             try IntTensor(shape: [picks.count, seq], scalars: picks.flatMap { Array(t.row($0 % 3)) })
         }
-        return try EncoderInput(inputIds: take(base.inputIds), attentionMask: take(base.attentionMask), adapterNames: names)
+        return try ModelInput(inputIds: take(base.inputIds), attentionMask: take(base.attentionMask), adapterNames: names)
     }
 
     func testInferenceRowsEqualSingleExampleRuns() throws {
@@ -59,7 +59,7 @@ final class MixedBatchTests: XCTestCase {
         }
         for (_, t) in everyAdapterTensor { t.requiringGrad(true) }
         let labels = [0, 1, 1, 0, 1, 0]
-        func loss(_ input: EncoderInput, _ targets: [Int]) throws -> Tensor {
+        func loss(_ input: ModelInput, _ targets: [Int]) throws -> Tensor {
             let out = try XCTUnwrap(model.forward(input, ForwardContext(training: false)).logits)
             return try out.crossEntropy(targets: IntTensor(shape: [targets.count], scalars: targets)) * Float(targets.count)
         }

@@ -16,9 +16,9 @@ final class PeftParityTests: XCTestCase {
         return model
     }
 
-    private func batch() throws -> EncoderInput {
+    private func batch() throws -> ModelInput {
         let file = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("peft_lora_seqcls_logits.safetensors"))
-        return try EncoderInput(inputIds: file.intTensor("input_ids"), attentionMask: file.intTensor("attention_mask"))
+        return try ModelInput(inputIds: file.intTensor("input_ids"), attentionMask: file.intTensor("attention_mask"))
     }
 
     func testLogitsMatchPEFT() throws {

@@ -21,7 +21,7 @@ enum ModelBindings: LuaBindings {
             """) { args in
             let directory = URL(fileURLWithPath: try args.string(1))
             let options = try args.options(2, keys: ["task", "num_labels", "seed"])
-            let task: ModelLoader.Task
+            let task: ModelTask
             switch try options.string("task") ?? "classification" {
             case "classification": task = .classification(numLabels: try options.positiveInteger("num_labels") ?? 2)
             case "base":

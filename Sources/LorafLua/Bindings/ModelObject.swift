@@ -27,7 +27,7 @@ final class ModelObject {
     }
 }
 
-/// Building an ``EncoderInput`` from the named arguments of `model:forward`, `model:predict` and `model:embed`.
+/// Building an ``ModelInput`` from the named arguments of `model:forward`, `model:predict` and `model:embed`.
 enum ModelInputs {
     /// Keys that describe a batch.
     static let textKeys = ["texts", "pairs", "max_length"]
@@ -37,7 +37,7 @@ enum ModelInputs {
     /// with `adapterNames` per example.
     /// - Throws: ``LuaError`` naming the argument for a missing or ambiguous batch, a bad value, or a model whose
     ///   folder has no tokenizer when texts are given.
-    static func batch(_ options: LuaOptions, model: ModelObject, adapterNames: [String?]? = nil) throws -> EncoderInput {
+    static func batch(_ options: LuaOptions, model: ModelObject, adapterNames: [String?]? = nil) throws -> ModelInput {
         let texts = try options.stringList("texts")
         let hasIds = options.value("input_ids").isPresent
         guard (texts != nil) != hasIds else {
@@ -54,14 +54,14 @@ enum ModelInputs {
                                                     maxLength: try options.positiveInteger("max_length"))
             let shape = [encoded.batchSize, encoded.sequenceLength]
             func matrix(_ values: [Int32]) throws -> IntTensor { try IntTensor(shape: shape, scalars: values.map { Int($0) }) }
-            return try EncoderInput(inputIds: matrix(encoded.inputIds), attentionMask: matrix(encoded.attentionMask),
+            return try ModelInput(inputIds: matrix(encoded.inputIds), attentionMask: matrix(encoded.attentionMask),
                                     tokenTypeIds: matrix(encoded.tokenTypeIds), adapterNames: adapterNames)
         }
         for key in textKeys where options.value(key).isPresent {
             throw LuaError.argument("\(options.function): '\(key)' goes with 'texts', not with 'input_ids'")
         }
         guard let inputIds = try ids(options, "input_ids") else { throw options.error("input_ids", mustBe: "present") }
-        return try EncoderInput(inputIds: inputIds, attentionMask: try ids(options, "attention_mask"),
+        return try ModelInput(inputIds: inputIds, attentionMask: try ids(options, "attention_mask"),
                                 tokenTypeIds: try ids(options, "token_type_ids"), adapterNames: adapterNames)
     }
 

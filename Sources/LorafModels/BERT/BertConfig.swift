@@ -1,7 +1,5 @@
-import Foundation
-
 /// The fields of a Hugging Face BERT `config.json` that define the architecture.
-public struct BertConfig: Codable, Equatable {
+public struct BertConfig: Equatable {
     public var vocabSize: Int
     public var hiddenSize: Int
     public var numHiddenLayers: Int
@@ -17,15 +15,6 @@ public struct BertConfig: Codable, Equatable {
     public var initializerRange: Float
     public var padTokenId: Int
     public var modelType: String
-
-    enum CodingKeys: String, CodingKey {
-        case vocabSize = "vocab_size", hiddenSize = "hidden_size", numHiddenLayers = "num_hidden_layers"
-        case numAttentionHeads = "num_attention_heads", intermediateSize = "intermediate_size", hiddenAct = "hidden_act"
-        case hiddenDropoutProb = "hidden_dropout_prob", attentionProbsDropoutProb = "attention_probs_dropout_prob"
-        case maxPositionEmbeddings = "max_position_embeddings", typeVocabSize = "type_vocab_size"
-        case layerNormEps = "layer_norm_eps", initializerRange = "initializer_range", padTokenId = "pad_token_id"
-        case modelType = "model_type"
-    }
 
     public init(vocabSize: Int, hiddenSize: Int, numHiddenLayers: Int, numAttentionHeads: Int, intermediateSize: Int,
                 hiddenAct: String = "gelu", hiddenDropoutProb: Float = 0.1, attentionProbsDropoutProb: Float = 0.1,
@@ -47,41 +36,23 @@ public struct BertConfig: Codable, Equatable {
         self.modelType = "bert"
     }
 
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        vocabSize = try c.decode(Int.self, forKey: .vocabSize)
-        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
-        numHiddenLayers = try c.decode(Int.self, forKey: .numHiddenLayers)
-        numAttentionHeads = try c.decode(Int.self, forKey: .numAttentionHeads)
-        intermediateSize = try c.decode(Int.self, forKey: .intermediateSize)
-        hiddenAct = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? "gelu"
-        hiddenDropoutProb = try c.decodeIfPresent(Float.self, forKey: .hiddenDropoutProb) ?? 0.1
-        attentionProbsDropoutProb = try c.decodeIfPresent(Float.self, forKey: .attentionProbsDropoutProb) ?? 0.1
-        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? 512
-        typeVocabSize = try c.decodeIfPresent(Int.self, forKey: .typeVocabSize) ?? 2
-        layerNormEps = try c.decodeIfPresent(Float.self, forKey: .layerNormEps) ?? 1e-12
-        initializerRange = try c.decodeIfPresent(Float.self, forKey: .initializerRange) ?? 0.02
-        padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId) ?? 0
-        modelType = try c.decodeIfPresent(String.self, forKey: .modelType) ?? "bert"
-    }
-
-    /// Reads and validates `config.json`.
+    /// Reads the fields of a config.json (defaults as transformers' BertConfig for the optional ones) and validates them.
     /// - Throws: `ModelError.invalid` naming the file and the field that is missing, mistyped or inconsistent.
-    public static func load(_ url: URL) throws -> BertConfig {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw ModelError.invalid("\(url.path): cannot read the model config (\(error.localizedDescription))")
-        }
-        let config: BertConfig
-        do { config = try JSONDecoder().decode(BertConfig.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
-            throw ModelError.invalid("\(url.path): missing field '\(key.stringValue)'")
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw ModelError.invalid("\(url.path): field '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type")
-        } catch {
-            throw ModelError.invalid("\(url.path): not a valid JSON config (\(error))")
-        }
-        try config.validate(source: url.path)
-        return config
+    public init(_ config: ConfigReader) throws {
+        func float(_ key: String, _ fallback: Float) throws -> Float { try config.double(key).map(Float.init) ?? fallback }
+        self.init(vocabSize: try config.positiveInt("vocab_size"), hiddenSize: try config.positiveInt("hidden_size"),
+                  numHiddenLayers: try config.positiveInt("num_hidden_layers", limit: 1024),
+                  numAttentionHeads: try config.positiveInt("num_attention_heads"),
+                  intermediateSize: try config.positiveInt("intermediate_size"),
+                  hiddenAct: try config.string("hidden_act") ?? "gelu",
+                  hiddenDropoutProb: try float("hidden_dropout_prob", 0.1),
+                  attentionProbsDropoutProb: try float("attention_probs_dropout_prob", 0.1),
+                  maxPositionEmbeddings: try config.int("max_position_embeddings") ?? 512,
+                  typeVocabSize: try config.int("type_vocab_size") ?? 2,
+                  layerNormEps: try float("layer_norm_eps", 1e-12), initializerRange: try float("initializer_range", 0.02),
+                  padTokenId: try config.int("pad_token_id") ?? 0)
+        modelType = try config.string("model_type") ?? "bert"
+        try validate(source: config.source)
     }
 
     /// Checks that the sizes are positive and consistent (hidden size divisible by the number of heads, a known

@@ -14,9 +14,9 @@ public final class BertEmbeddings: Module {
         register(child: "dropout", Dropout(p: config.hiddenDropoutProb))
     }
 
-    /// input ids [B, S] and token type ids [B, S] → [B, S, H]; positions are 0..<S.
+    /// input ids [B, S], token type ids [B, S] and position ids [B, S] (nil: 0..<S in every row) → [B, S, H].
     /// - Throws: when S exceeds max_position_embeddings or an id is outside its table.
-    public func forward(inputIds: IntTensor, tokenTypeIds: IntTensor, _ context: ForwardContext) throws -> Tensor {
+    public func forward(inputIds: IntTensor, tokenTypeIds: IntTensor, positionIds: IntTensor? = nil, _ context: ForwardContext) throws -> Tensor {
         let seq = inputIds.shape[1]
         guard let positions = childIfPresent("position_embeddings") as? Embedding,
               let words = childIfPresent("word_embeddings") as? Embedding,
@@ -27,7 +27,7 @@ public final class BertEmbeddings: Module {
         guard seq <= table.shape[0] else {
             throw ModelError.invalid("sequence length \(seq) exceeds max_position_embeddings \(table.shape[0])")
         }
-        let positionIds = try IntTensor(shape: [seq], scalars: Array(0..<seq))
+        let positionIds = try positionIds ?? IntTensor(shape: [seq], scalars: Array(0..<seq))
         let sum = try words.forward(inputIds) + types.forward(tokenTypeIds) + positions.forward(positionIds)
         return try child("dropout").forward(child("LayerNorm").forward(sum, context), context)
     }

@@ -25,8 +25,8 @@ public final class BertModel: Module, TransformerModel {
     }
 
     public override var kind: String { "BertModel" }
+    public var task: ModelTask { .base }
     public var headModulePaths: [String] { [] }
-    public var numLabels: Int? { nil }
     public var bodyPrefix: String { "" }
     public var modelType: String { config.modelType }
 
@@ -37,16 +37,15 @@ public final class BertModel: Module, TransformerModel {
         return try Tensor(shape: [b, 1, 1, s], scalars: mask.scalars.map { $0 == 0 ? -Float.greatestFiniteMagnitude : 0 })
     }
 
-    public func forward(_ input: EncoderInput, _ context: ForwardContext) throws -> EncoderOutput {
+    public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
         guard let embeddings = childIfPresent("embeddings") as? BertEmbeddings,
               let layers = module(at: "encoder.layer") as? ModuleList else {
             throw ModelError.invalid("BertModel lacks embeddings or encoder.layer")
         }
-        let previousAdapters = context.rowAdapters
-        context.rowAdapters = input.adapterNames
-        defer { context.rowAdapters = previousAdapters }
+        guard input.cache == nil else { throw ModelError.invalid("BertModel is an encoder: it takes no key/value cache") }
         let mask = try BertModel.additiveMask(input.attentionMask)
-        var hidden = try embeddings.forward(inputIds: input.inputIds, tokenTypeIds: input.tokenTypeIds, context)
+        let tokenTypes = try input.tokenTypeIds ?? IntTensor(shape: input.inputIds.shape, scalars: [Int](repeating: 0, count: input.inputIds.count))
+        var hidden = try embeddings.forward(inputIds: input.inputIds, tokenTypeIds: tokenTypes, positionIds: input.positionIds, context)
         for case let layer as BertLayer in layers.items {
             hidden = try layer.forward(hidden, mask: mask, context)
         }
@@ -55,7 +54,7 @@ public final class BertModel: Module, TransformerModel {
             let first = try hidden.slice(axis: 1, 0..<1).reshaped([input.batchSize, config.hiddenSize])
             pooled = try pooler.child("dense").forward(first, context).tanh()
         }
-        return EncoderOutput(lastHiddenState: hidden, poolerOutput: pooled, logits: nil)
+        return ModelOutput(lastHiddenState: hidden, poolerOutput: pooled, logits: nil)
     }
 }
 
@@ -65,7 +64,7 @@ public final class BertModel: Module, TransformerModel {
 public final class BertForSequenceClassification: Module, TransformerModel {
     public let config: BertConfig
     public let labelCount: Int
-    public var numLabels: Int? { labelCount }
+    public var task: ModelTask { .classification(numLabels: labelCount) }
 
     /// - Parameter initializeBody: draw random weights for the BERT body (false when a checkpoint will fill it;
     ///   the classifier head is always initialised).
@@ -86,13 +85,10 @@ public final class BertForSequenceClassification: Module, TransformerModel {
     public var bodyPrefix: String { "bert" }
     public var modelType: String { config.modelType }
 
-    public func forward(_ input: EncoderInput, _ context: ForwardContext) throws -> EncoderOutput {
+    public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
         guard let bert = childIfPresent("bert") as? BertModel else { throw ModelError.invalid("classification model lacks 'bert'") }
         var output = try bert.forward(input, context)
         guard let pooled = output.poolerOutput else { throw ModelError.invalid("classification needs the pooler") }
-        let previousAdapters = context.rowAdapters
-        context.rowAdapters = input.adapterNames
-        defer { context.rowAdapters = previousAdapters }
         output.logits = try child("classifier").forward(child("dropout").forward(pooled, context), context)
         return output
     }

@@ -42,8 +42,15 @@ public final class Dropout: UnaryModule {
     }
 }
 
+/// A token lookup table: ids [...] → [..., dim]. ``Embedding`` holds Float32 rows; a quantized table reads its rows
+/// from ggml blocks.
+public protocol TokenEmbedding: Module {
+    /// Rows of the table for `ids`. Throws when an id is out of range.
+    func forward(_ ids: IntTensor) throws -> Tensor
+}
+
 /// A lookup table, as torch.nn.Embedding: `weight` [count, dim]; ids [...] → [..., dim].
-public final class Embedding: Module {
+public final class Embedding: Module, TokenEmbedding {
     public init(count: Int, dim: Int, std: Float, rng: inout RandomGenerator) {
         super.init()
         let weight = Tensor(zeros: [count, dim])

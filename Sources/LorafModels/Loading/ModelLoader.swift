@@ -2,44 +2,31 @@ import Foundation
 import LorafFormats
 import LorafTensor
 
-/// Builds models from Hugging Face model folders (config.json + model.safetensors).
+/// Builds models of any registered family (``ModelFamilyRegistry``) from Hugging Face model folders
+/// (config.json + model.safetensors).
 public enum ModelLoader {
-    /// What the model is for, which decides its head.
-    public enum Task: Equatable {
-        /// The bare encoder (BertModel): last_hidden_state and pooler_output.
-        case base
-        /// BertForSequenceClassification with `numLabels` outputs; the head is newly initialised unless the
-        /// checkpoint has `classifier.*`.
-        case classification(numLabels: Int)
-    }
-
-    /// Checkpoint tensors that are buffers, not parameters, and are skipped (transformers stores position ids).
-    static let ignoredSuffixes = ["position_ids", "token_type_ids"]
+    /// Checkpoint tensors that are buffers, not parameters, and are skipped (transformers stores position ids and
+    /// rotary inverse frequencies).
+    static let ignoredSuffixes = ["position_ids", "token_type_ids", "rotary_emb.inv_freq"]
     /// Pre-training heads present in some BERT checkpoints and not used by these tasks.
     static let ignoredPrefixes = ["cls."]
 
     /// Loads the model in `directory` for `task`. `seed` fixes the initialisation of anything the checkpoint lacks
     /// (a new classification head).
-    /// - Throws: `ModelError` naming the file and field for a bad config, and naming the tensor for a missing
-    ///   tensor, a tensor of the wrong shape (which is also how a config that disagrees with the weights shows) or
-    ///   a tensor the model has no place for; `SafeTensorsError` for a corrupt weights file.
-    public static func load(directory: URL, task: Task, seed: UInt64 = 0) throws -> TransformerModel {
-        let config = try BertConfig.load(directory.appendingPathComponent("config.json"))
-        guard config.modelType == "bert" else {
-            throw ModelError.invalid("\(directory.path)/config.json: model_type '\(config.modelType)' is not supported (supported: bert)")
-        }
-        let model: TransformerModel
-        switch task {
-        // The checkpoint overwrites every body weight (a missing one is an error), so the body skips random init.
-        case .base: model = try WeightInitialization.with(drawing: false) { try BertModel(config, seed: seed) }
-        case let .classification(numLabels):
-            model = try BertForSequenceClassification(config, numLabels: numLabels, seed: seed, initializeBody: false)
-        }
+    /// - Throws: `ModelError` naming the file and field for a bad config or an unsupported model_type, and naming
+    ///   the tensor for a missing tensor, a tensor of the wrong shape (which is also how a config that disagrees with
+    ///   the weights shows) or a tensor the model has no place for; `SafeTensorsError` for a corrupt weights file.
+    public static func load(directory: URL, task: ModelTask, seed: UInt64 = 0) throws -> TransformerModel {
+        let config = try ConfigReader.json(contentsOf: directory.appendingPathComponent("config.json"))
+        let modelType = try config.string("model_type") ?? ""
+        let family = try ModelFamilyRegistry.shared.family(modelType: modelType, source: config.source)
+        let model = try family.build(.json(config), task: task, seed: seed)
         let weightsURL = directory.appendingPathComponent("model.safetensors")
         guard FileManager.default.fileExists(atPath: weightsURL.path) else {
             throw ModelError.invalid("\(directory.path): no model.safetensors (only safetensors weights are read)")
         }
-        try loadWeights(into: model, from: SafeTensorsFile(contentsOf: weightsURL), optional: model.headModulePaths)
+        // A new classification head may be absent from the checkpoint; an lm_head may not (unless tied).
+        try loadWeights(into: model, from: SafeTensorsFile(contentsOf: weightsURL), optional: model.numLabels == nil ? [] : model.headModulePaths)
         model.eval()
         return model
     }
@@ -67,9 +54,11 @@ public enum ModelLoader {
         }
         let source = file.url.lastPathComponent
         guard unexpected.isEmpty else { throw ModelError.unexpectedTensors(unexpected, source: source) }
-        let missing = parameters.keys.filter { path in
-            !assigned.contains(path) && !optional.contains { path.hasPrefix($0 + ".") }
-        }.sorted()
+        // A tied parameter (lm_head.weight sharing model.embed_tokens.weight) is filled through its other path.
+        let filled = Set(assigned.compactMap { parameters[$0].map(ObjectIdentifier.init) })
+        let missing = parameters.filter { path, tensor in
+            !filled.contains(ObjectIdentifier(tensor)) && !optional.contains { path.hasPrefix($0 + ".") }
+        }.map(\.key).sorted()
         guard missing.isEmpty else { throw ModelError.missingTensors(missing, source: source) }
     }
 }

@@ -127,7 +127,7 @@ public final class AdaptedModel {
 
     /// The forward pass with the active adapter (or, per example, `input.adapterNames`).
     /// - Throws: for an unknown adapter name in a mixed batch, or a mixed batch while an adapter is merged.
-    public func forward(_ input: EncoderInput, _ context: ForwardContext) throws -> EncoderOutput {
+    public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
         if let rows = input.adapterNames {
             for case let name? in rows where adapters[name] == nil {
                 throw StrategyError.unknownAdapter("adapter_names: no adapter named '\(name)' (attached: \(adapterNames.joined(separator: ", ")))")
@@ -139,6 +139,9 @@ public final class AdaptedModel {
         // A merged adapter stays active: its layers skip the delta already in the weights, while its
         // modules_to_save copies still apply.
         context.activeAdapters = adaptersDisabled ? [] : (activeAdapter.map { [$0] } ?? [])
+        let previousRows = context.rowAdapters
+        context.rowAdapters = input.adapterNames
+        defer { context.rowAdapters = previousRows }
         return try base.forward(input, context)
     }
 

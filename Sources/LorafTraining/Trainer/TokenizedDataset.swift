@@ -39,7 +39,7 @@ public struct TokenizedDataset {
 
     /// The examples at `indices` as one right-padded batch [B, S] with S the longest among them, their labels [B]
     /// and the number of real (non-padding) tokens.
-    public func batch(_ indices: [Int]) throws -> (input: EncoderInput, labels: IntTensor, tokens: Int) {
+    public func batch(_ indices: [Int]) throws -> (input: ModelInput, labels: IntTensor, tokens: Int) {
         let seq = indices.map { ids[$0].count }.max() ?? 0
         var inputIds = [Int](repeating: padId, count: indices.count * seq)
         var mask = [Int](repeating: 0, count: indices.count * seq)
@@ -55,7 +55,7 @@ public struct TokenizedDataset {
             }
         }
         let shape = [indices.count, seq]
-        let input = try EncoderInput(inputIds: IntTensor(shape: shape, scalars: inputIds),
+        let input = try ModelInput(inputIds: IntTensor(shape: shape, scalars: inputIds),
                                      attentionMask: IntTensor(shape: shape, scalars: mask),
                                      tokenTypeIds: IntTensor(shape: shape, scalars: types))
         return (input, try IntTensor(shape: [indices.count], scalars: indices.map { labels[$0] }), tokens)

@@ -1,0 +1,59 @@
+import LorafTensor
+
+/// What every block of a decoder shares in one pass: the position of each token, the rotary angles and the
+/// additive attention mask, derived from the batch's attention mask and the key/value cache.
+struct DecoderInputs {
+    /// Rotary angles [B, S, d/2]: position × inverse frequency.
+    let angles: Tensor
+    /// Additive mask [B, 1, G·S, T]: 0 where query row s may read key slot t (causal over the slots, the key not
+    /// padding, within the sliding window), the most negative Float otherwise (transformers uses finfo.min).
+    let mask: Tensor
+    /// The attention mask of every slot, cached and new [B, T].
+    let fullMask: IntTensor
+
+    /// - Parameters:
+    ///   - groups: query heads per key/value head (the mask's rows repeat per group).
+    ///   - window: Mistral's sliding window (nil: none).
+    init(_ input: ModelInput, inverseFrequencies: [Float], groups: Int, window: Int?) throws {
+        let b = input.batchSize, s = input.sequenceLength
+        let past = input.cache?.length ?? 0
+        fullMask = try input.cache?.extendedMask(input.attentionMask) ?? input.attentionMask
+        let t = past + s
+        let positions = try input.positionIds?.scalars ?? DecoderInputs.defaultPositions(fullMask, past: past, new: s)
+        let half = inverseFrequencies.count
+        var angleValues = [Float](repeating: 0, count: b * s * half)
+        for (i, position) in positions.enumerated() {
+            for j in 0..<half { angleValues[i * half + j] = Float(position) * inverseFrequencies[j] }
+        }
+        angles = try Tensor(shape: [b, s, half], scalars: angleValues)
+        let blocked = -Float.greatestFiniteMagnitude
+        var maskValues = [Float](repeating: blocked, count: b * groups * s * t)
+        for row in 0..<b {
+            let keys = fullMask.row(row)
+            for q in 0..<s {
+                let slot = past + q
+                let first = window.map { Swift.max(0, slot - $0 + 1) } ?? 0
+                for g in 0..<groups {
+                    let base = ((row * groups + g) * s + q) * t
+                    for k in first...slot where keys[keys.startIndex + k] != 0 { maskValues[base + k] = 0 }
+                }
+            }
+        }
+        mask = try Tensor(shape: [b, 1, groups * s, t], scalars: maskValues)
+    }
+
+    /// transformers' generate default: a token's position is the number of real tokens before it (padding gets 1),
+    /// so a left-padded row starts at position 0.
+    static func defaultPositions(_ fullMask: IntTensor, past: Int, new: Int) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(fullMask.shape[0] * new)
+        for row in 0..<fullMask.shape[0] {
+            var seen = 0
+            for (slot, m) in fullMask.row(row).enumerated() {
+                if slot >= past { out.append(m != 0 ? seen : 1) }
+                seen += m != 0 ? 1 : 0
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,48 @@
+/// Llama-architecture decoders: config.json `model_type` llama, mistral, qwen2 and GGUF `general.architecture`
+/// llama, mistral, qwen2. Tasks: base, sequence classification, causal LM.
+struct LlamaFamily: ModelFamily {
+    let name = "llama"
+    let modelTypes = ["llama", "mistral", "qwen2"]
+    let ggufArchitectures = ["llama", "mistral", "qwen2"]
+    let tasks: [ModelTask] = [.base, .classification(numLabels: 2), .causalLM]
+
+    func build(_ config: ModelConfigSource, task: ModelTask, seed: UInt64) throws -> TransformerModel {
+        let llama: LlamaConfig
+        switch config {
+        case let .json(reader): llama = try LlamaConfig(json: reader)
+        case let .gguf(reader):
+            let architecture = try reader.string("general.architecture") ?? "llama"
+            llama = try LlamaConfig(gguf: reader, architecture: architecture,
+                                    vocabularySize: try reader.int(GGUFLlamaNames.vocabularySizeKey) ?? 0,
+                                    tiedEmbeddings: try reader.bool(GGUFLlamaNames.tiedEmbeddingsKey) ?? false)
+        }
+        switch task {
+        case .base: return try WeightInitialization.with(drawing: false) { try LlamaModel(llama, seed: seed) }
+        case .causalLM: return try WeightInitialization.with(drawing: false) { try LlamaForCausalLM(llama, seed: seed) }
+        case let .classification(numLabels): return try LlamaForSequenceClassification(llama, numLabels: numLabels, seed: seed)
+        }
+    }
+
+    func parameterPath(ggufTensor name: String, in model: TransformerModel) -> String? {
+        guard let path = GGUFLlamaNames.huggingFaceName(name) else { return nil }
+        if path.hasPrefix("model.") && model.bodyPrefix.isEmpty { return String(path.dropFirst("model.".count)) }
+        return path
+    }
+
+    func ggufRowPermutation(forParameter path: String, in model: TransformerModel) -> [Int]? {
+        let config: LlamaConfig
+        switch model {
+        case let m as LlamaForCausalLM: config = m.config
+        case let m as LlamaModel: config = m.config
+        case let m as LlamaForSequenceClassification: config = m.config
+        default: return nil
+        }
+        if path.hasSuffix("self_attn.q_proj.weight") || path.hasSuffix("self_attn.q_proj.bias") {
+            return GGUFLlamaNames.ropeRowPermutation(heads: config.numAttentionHeads, headDim: config.headDim)
+        }
+        if path.hasSuffix("self_attn.k_proj.weight") || path.hasSuffix("self_attn.k_proj.bias") {
+            return GGUFLlamaNames.ropeRowPermutation(heads: config.numKeyValueHeads, headDim: config.headDim)
+        }
+        return nil
+    }
+}

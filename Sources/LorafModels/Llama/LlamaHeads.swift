@@ -1,0 +1,79 @@
+import LorafTensor
+
+/// A Llama-family decoder with its language-modelling head, as transformers' LlamaForCausalLM: children `model`
+/// (``LlamaModel``) and `lm_head` (Linear H → vocab, no bias). With tied embeddings (`tie_word_embeddings`,
+/// SmolLM2) `lm_head` holds the very tensor of `model.embed_tokens.weight`.
+public final class LlamaForCausalLM: Module, TransformerModel {
+    public let config: LlamaConfig
+
+    public init(_ config: LlamaConfig, seed: UInt64 = 0) throws {
+        self.config = config
+        var rng = RandomGenerator(seed: seed, stream: 3)
+        super.init()
+        let body = try LlamaModel(config, seed: seed)
+        register(child: "model", body)
+        let head = Linear(inFeatures: config.hiddenSize, outFeatures: config.vocabSize, bias: false,
+                          initialization: .normal(std: config.initializerRange), rng: &rng)
+        if config.tieWordEmbeddings, let table = body.module(at: "embed_tokens")?.parameterIfPresent("weight") {
+            head.register(parameter: "weight", table)
+        }
+        register(child: "lm_head", head)
+    }
+
+    public override var kind: String { "LlamaForCausalLM" }
+    public var task: ModelTask { .causalLM }
+    public var headModulePaths: [String] { ["lm_head"] }
+    public var bodyPrefix: String { "model" }
+    public var modelType: String { config.modelType }
+
+    /// input ids [B, S] → logits [B, S, vocab] (or [B, logitsToKeep, vocab]) and the hidden states.
+    public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
+        guard let body = childIfPresent("model") as? LlamaModel else { throw ModelError.invalid("LlamaForCausalLM lacks 'model'") }
+        var output = try body.forward(input, context)
+        var hidden = output.lastHiddenState
+        if let keep = input.logitsToKeep, keep < input.sequenceLength {
+            hidden = try hidden.slice(axis: 1, (input.sequenceLength - Swift.max(keep, 1))..<input.sequenceLength)
+        }
+        output.logits = try child("lm_head").forward(hidden, context)
+        return output
+    }
+}
+
+/// A Llama-family decoder with a classification head, as transformers' LlamaForSequenceClassification: children
+/// `model` and `score` (Linear H → num_labels, no bias), read at each row's last real token.
+public final class LlamaForSequenceClassification: Module, TransformerModel {
+    public let config: LlamaConfig
+    public let labelCount: Int
+
+    public init(_ config: LlamaConfig, numLabels: Int, seed: UInt64 = 0) throws {
+        guard numLabels >= 1 else { throw ModelError.invalid("num_labels must be at least 1, got \(numLabels)") }
+        self.config = config
+        labelCount = numLabels
+        var rng = RandomGenerator(seed: seed, stream: 3)
+        super.init()
+        register(child: "model", try WeightInitialization.with(drawing: false) { try LlamaModel(config, seed: seed) })
+        register(child: "score", Linear(inFeatures: config.hiddenSize, outFeatures: numLabels, bias: false,
+                                        initialization: .normal(std: config.initializerRange), rng: &rng))
+    }
+
+    public override var kind: String { "LlamaForSequenceClassification" }
+    public var task: ModelTask { .classification(numLabels: labelCount) }
+    public var headModulePaths: [String] { ["score"] }
+    public var bodyPrefix: String { "model" }
+    public var modelType: String { config.modelType }
+
+    /// input ids [B, S] → logits [B, num_labels] from the hidden state of each row's last token whose mask is 1.
+    public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
+        guard let body = childIfPresent("model") as? LlamaModel else { throw ModelError.invalid("LlamaForSequenceClassification lacks 'model'") }
+        var output = try body.forward(input, context)
+        let s = input.sequenceLength
+        let last = try (0..<input.batchSize).map { row -> Tensor in
+            let index = input.attentionMask.row(row).lastIndex(of: 1).map { $0 - row * s } ?? s - 1
+            return try output.lastHiddenState.slice(axis: 0, row..<(row + 1)).slice(axis: 1, index..<(index + 1))
+        }
+        let pooled = try Tensor.concat(last, axis: 0).reshaped([input.batchSize, config.hiddenSize])
+        output.poolerOutput = pooled
+        output.logits = try child("score").forward(pooled, context)
+        return output
+    }
+}

@@ -1,0 +1,80 @@
+import XCTest
+import LorafTestSupport
+import Foundation
+import LorafFormats
+import LorafTensor
+@testable import LorafModels
+
+/// Tiny random Llama (GQA, llama3 rope scaling, own lm_head) and Qwen2 (q/k/v biases, tied embeddings) decoders
+/// saved by transformers, against its logits (Tests/Fixtures/tiny_decoders, scripts/make_tiny_decoder_fixtures.py).
+final class DecoderParityTests: XCTestCase {
+    let folder = fixturesDirectory.appendingPathComponent("tiny_decoders")
+
+    func checkLogits(_ name: String) throws {
+        let model = try ModelLoader.load(directory: folder.appendingPathComponent(name), task: .causalLM)
+        let fixture = try SafeTensorsFile(contentsOf: folder.appendingPathComponent("\(name)_logits.safetensors"))
+        let mask = try fixture.intTensor("attention_mask")
+        let input = try ModelInput(inputIds: fixture.intTensor("input_ids"), attentionMask: mask)
+        let logits = try XCTUnwrap(GradMode.disabled { try model.forward(input, model.makeContext()) }.logits)
+        let expected = try fixture.tensor("logits")
+        XCTAssertEqual(logits.shape, expected.shape)
+        let vocab = expected.shape[2]
+        XCTAssertLessThan(maxAbsDifference(logits.scalars, expected.scalars) { mask.scalars[$0 / vocab] == 1 }, 1e-4, name)
+    }
+
+    func testLlamaLogitsMatchTransformers() throws { try checkLogits("llama") }
+    func testQwen2LogitsMatchTransformers() throws { try checkLogits("qwen2") }
+
+    func testTiedEmbeddingsShareOneTensor() throws {
+        let model = try ModelLoader.load(directory: folder.appendingPathComponent("qwen2"), task: .causalLM)
+        let table = try XCTUnwrap(model.module(at: "model.embed_tokens")?.parameterIfPresent("weight"))
+        XCTAssert(try XCTUnwrap(model.module(at: "lm_head")?.parameterIfPresent("weight")) === table)
+    }
+
+    /// Prefill then one token at a time through the key/value cache gives the logits of one full pass, for a
+    /// left-padded batch (positions counted from each row's first real token).
+    func testCachedDecodingEqualsFullPass() throws {
+        let model = try ModelLoader.load(directory: folder.appendingPathComponent("llama"), task: .causalLM)
+        let ids = [[0, 0, 5, 9, 13, 22, 7], [4, 8, 15, 16, 23, 42, 3]]
+        let mask = [[0, 0, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1]]
+        func tensor(_ rows: [[Int]], _ range: Range<Int>) throws -> IntTensor {
+            try IntTensor(shape: [rows.count, range.count], scalars: rows.flatMap { $0[range] })
+        }
+        let full = try GradMode.disabled { try model.forward(ModelInput(inputIds: tensor(ids, 0..<7), attentionMask: tensor(mask, 0..<7)), model.makeContext()) }
+        let cache = KeyValueCache()
+        var pieces: [Tensor] = []
+        for range in [0..<4, 4..<5, 5..<6, 6..<7] {
+            let step = try ModelInput(inputIds: tensor(ids, range), attentionMask: tensor(mask, range), cache: cache)
+            pieces.append(try XCTUnwrap(GradMode.disabled { try model.forward(step, model.makeContext()) }.logits))
+        }
+        XCTAssertEqual(cache.length, 7)
+        let incremental = try Tensor.concat(pieces, axis: 1)
+        let fullLogits = try XCTUnwrap(full.logits)
+        let vocab = fullLogits.shape[2]
+        let real = mask.flatMap { $0 }
+        XCTAssertLessThan(maxAbsDifference(incremental.scalars, fullLogits.scalars) { real[$0 / vocab] == 1 }, 1e-5)
+        // Row 0 alone, unpadded, gives the same logits at its real positions.
+        let alone = try GradMode.disabled { try model.forward(ModelInput(inputIds: IntTensor(shape: [1, 5], scalars: Array(ids[0][2...]))), model.makeContext()) }
+        let row0 = Array(fullLogits.scalars[(2 * vocab)..<(7 * vocab)])
+        XCTAssertLessThan(maxAbsDifference(row0, try XCTUnwrap(alone.logits).scalars), 1e-5)
+    }
+
+    func testGGUFNameTableRoundTrips() {
+        XCTAssertEqual(GGUFLlamaNames.huggingFaceName("blk.12.attn_q.weight"), "model.layers.12.self_attn.q_proj.weight")
+        XCTAssertEqual(GGUFLlamaNames.huggingFaceName("token_embd.weight"), "model.embed_tokens.weight")
+        XCTAssertEqual(GGUFLlamaNames.ggufName("model.layers.3.mlp.down_proj.weight"), "blk.3.ffn_down.weight")
+        XCTAssertNil(GGUFLlamaNames.huggingFaceName("blk.x.attn_q.weight"))
+        XCTAssertNil(GGUFLlamaNames.huggingFaceName("blk..attn_q.weight"))
+        // Row h·d + i·d/2 + j of Hugging Face is row h·d + 2j + i of the file.
+        XCTAssertEqual(GGUFLlamaNames.ropeRowPermutation(heads: 1, headDim: 4), [0, 2, 1, 3])
+        XCTAssertEqual(GGUFLlamaNames.ropeRowPermutation(heads: 2, headDim: 4), [0, 2, 1, 3, 4, 6, 5, 7])
+    }
+
+    func testUnsupportedModelTypeListsTheSupportedOnes() throws {
+        let dir = try makeScratchFolder("unsupported")
+        try #"{"model_type": "gpt2"}"#.write(to: dir.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ModelLoader.load(directory: dir, task: .causalLM)) {
+            XCTAssert("\($0)".contains("model_type 'gpt2' is not supported (supported: bert, llama, mistral, qwen2)"), "\($0)")
+        }
+    }
+}
