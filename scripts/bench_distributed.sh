@@ -3,7 +3,8 @@
 # as 1 process x 2 threads and as 2 MPI ranks x 1 thread, then examples/s, bytes all-reduced per step and the
 # time spent in the reduce. Needs a release build (scripts/setup.sh) and Open MPI's mpirun.
 #   scripts/bench_distributed.sh [STEPS]          (default 100)
-# Set LORAF to use another binary, MPIRUN_OPTIONS to replace the mpirun options (docs/distributed.md).
+# Set LORAF to use another binary, MPIRUN_OPTIONS to replace the mpirun options (docs/distributed.md), BENCH_DIR
+# for the folder of the runs and logs (default a new temporary folder, kept).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -12,11 +13,12 @@ loraf="${LORAF:-$root/.build/release/loraf}"
 [ -x "$loraf" ] || { echo "bench_distributed: $loraf not found: build it (scripts/setup.sh)" >&2; exit 1; }
 command -v mpirun >/dev/null || { echo "bench_distributed: mpirun not found: install openmpi-bin (scripts/setup.sh)" >&2; exit 1; }
 read -r -a mpi_options <<<"${MPIRUN_OPTIONS:---oversubscribe --allow-run-as-root --bind-to none --mca btl_vader_single_copy_mechanism none}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+work="${BENCH_DIR:-$(mktemp -d)}"
+mkdir -p "$work"
+echo "bench_distributed: runs and logs in $work (one.log, two.log)"
 
 # value LOG LABEL: the first number after LABEL on its line of the job's report.
-value() { grep -m1 "^$2" "$1" | sed -E "s/^$2 *([0-9.]+).*/\1/"; }
+value() { grep -m1 "^$2" "$1" | sed -E "s|^$2 *([0-9.]+).*|\1|"; }
 
 echo "bench_distributed: the main job, first $steps steps (batch 32, max length 64)"
 LORAF_THREADS=2 "$loraf" run scripts/sst2_lora.lua "$work/one" 3 "$steps" >"$work/one.log"
