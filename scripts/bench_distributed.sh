@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Throughput of data-parallel training: the main job (scripts/sst2_lora.lua) for its first STEPS optimizer steps
 # as 1 process x 2 threads and as 2 MPI ranks x 1 thread, then examples/s, bytes all-reduced per step and the
-# time spent in the reduce. Needs a release build (scripts/setup.sh) and Open MPI's mpirun.
+# time spent in the reduce (which includes waiting for the slower rank), and the cost of the transfer alone: 200
+# all-reduces of a buffer of that size between 2 idle ranks. Needs a release build (scripts/setup.sh) and mpirun.
 #   scripts/bench_distributed.sh [STEPS]          (default 100)
 # Set LORAF to use another binary, MPIRUN_OPTIONS to replace the mpirun options (docs/distributed.md), BENCH_DIR
 # for the folder of the runs and logs (default a new temporary folder, kept).
@@ -36,3 +37,15 @@ awk -v a="$one" -v b="$two" 'BEGIN { printf "speed-up 2 ranks / 1 process: %.2f\
 echo "all-reduce: $bytes bytes per step (gradients of the trainable tensors + 2 statistics, Float32)"
 awk -v r="$reduce_seconds" -v t="$train_seconds" -v s="$steps" \
     'BEGIN { printf "time in the reduce: %.3f s over %d steps (%.2f ms/step, %.1f%% of training time %.1f s)\n", r, s, 1000 * r / s, 100 * r / t, t }'
+# The transfer alone: loraf.distributed.all_reduce (which also checks the sizes agree, a second small reduce, and
+# copies the tensor) on a buffer of one step's size, after a barrier.
+floats=$((bytes / 4))
+LORAF_THREADS=1 mpirun -np 2 "${mpi_options[@]}" "$loraf" run -e "
+  local d = loraf.distributed
+  local t = loraf.zeros{$floats}
+  d.all_reduce(t); d.barrier()
+  local started = loraf.clock()
+  for _ = 1, 200 do d.all_reduce(t) end
+  if d.is_main() then
+    print(string.format('transfer alone: %.3f ms per all-reduce of %d bytes (2 ranks, mean of 200)', 1000 * (loraf.clock() - started) / 200, $bytes))
+  end"

@@ -12,7 +12,8 @@ import LorafTensor
 public final class GradientAllReduce {
     public let group: ProcessGroup
     private var buffer: [Float] = []
-    /// Seconds spent in the all-reduce itself (excluding the copies), over every call.
+    /// Seconds spent in the all-reduce itself (excluding the copies), over every call. This includes waiting for
+    /// the slowest rank to finish its backward, not only the transfer.
     public private(set) var reduceSeconds = 0.0
     /// Bytes of the last all-reduced buffer (gradients and statistics, Float32).
     public private(set) var bytesPerCall = 0
