@@ -84,4 +84,19 @@ final class DistributedRunTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("loraf: rank 1 of 2 failed; ending the job"), result.stderr)
         XCTAssertFalse(result.stdout.contains("passed the barrier"), result.stdout)
     }
+
+    func testARankKilledMidRunEndsTheJob() throws {
+        let mpi = try MPIRun(loraf: loraf)
+        // Rank 1's loraf process is killed (SIGKILL, no chance to clean up) while rank 0 waits in a barrier.
+        let name = try script("killed.lua", """
+            local d = loraf.distributed
+            if d.rank() == 1 then os.execute("kill -KILL $PPID") end
+            d.barrier()
+            print("rank 0 passed the barrier")
+            """)
+        let result = try mpi.run(ranks: 2, ["run", name], directory: folder, timeout: 120)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("rank 1") && result.stderr.contains("signal 9"), result.stderr)
+        XCTAssertFalse(result.stdout.contains("passed the barrier"), result.stdout)
+    }
 }
