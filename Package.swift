@@ -6,13 +6,15 @@
 //   CKernelSupport         CPU feature detection for the run-time kernel choice
 //   LorafKernels           SGEMM, thread pool and fused SIMD kernels (+ per-ISA microkernel modules)
 //   LorafTensor            Float32 tensors, ops and reverse-mode autodiff
-//   LorafFormats           safetensors reader/writer
-//   LorafTokenizers        BERT WordPiece tokenizer (tokenizer.json / vocab.txt)
+//   LorafFormats           safetensors and GGUF readers/writers, the WeightSource protocol
+//   LorafTokenizers        tokenizers: WordPiece, byte-level BPE, SentencePiece (tokenizer.json, vocab.txt, GGUF arrays)
+//   LorafTemplates         the Jinja2 subset that renders models' chat templates
 //   LorafModels            the named layer graph, layers, BERT
 //   LorafStrategies        adaptation strategies (LoRA, BitFit, bottleneck adapters) and PEFT files
 //   LorafTraining          datasets, optimisers, schedules, the training loop, checkpoints, the ProcessGroup seam
 //   CMPI / CMPIShim        Open MPI (Debian's libopenmpi-dev) and the C shim over its macros (MPI_COMM_WORLD...)
 //   LorafDistributed       data-parallel training on MPI: the only target that calls MPI (docs/distributed.md)
+//   LorafGeneration        sampling and batched generation with a key/value cache (mixed adapters per row)
 //   LorafLua               the Swift <-> Lua bridge and the `loraf` Lua module
 //   LorafPluginAPI         what a Swift plugin links against besides the core: its ABI version and registrar
 //   LorafPlugins           loading Swift and Lua plugins (plugins/NAME) and reporting what loaded
@@ -27,7 +29,7 @@ var isaDependencies: [Target.Dependency] = []
 #if arch(x86_64)
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 isaTargets = [
-    .target(name: "LorafKernelsAVX2", swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]),
+    .target(name: "LorafKernelsAVX2", swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"])]),
     .target(name: "LorafKernelsAVX512", swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mfma"])]),
 ]
 isaDependencies = ["LorafKernelsAVX2", "LorafKernelsAVX512"]
@@ -39,8 +41,9 @@ let package = Package(
     name: "loraf",
     products: [
         .executable(name: "loraf", targets: ["loraf"]),
-        .library(name: "Loraf", targets: ["LorafTensor", "LorafFormats", "LorafTokenizers", "LorafModels",
-                                         "LorafStrategies", "LorafTraining", "LorafDistributed", "LorafLua", "LorafPluginAPI", "LorafPlugins"]),
+        .library(name: "Loraf", targets: ["LorafTensor", "LorafFormats", "LorafTokenizers", "LorafTemplates", "LorafModels",
+                                         "LorafStrategies", "LorafTraining", "LorafDistributed", "LorafGeneration", "LorafLua",
+                                         "LorafPluginAPI", "LorafPlugins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,12 +57,14 @@ let package = Package(
         .target(name: "LorafTensor", dependencies: ["LorafKernels"]),
         .target(name: "LorafFormats"),
         .target(name: "LorafTokenizers"),
+        .target(name: "LorafTemplates"),
         .target(name: "LorafModels", dependencies: ["LorafTensor", "LorafFormats", "LorafTokenizers"]),
         .target(name: "LorafStrategies", dependencies: ["LorafModels"]),
         .target(name: "LorafTraining", dependencies: ["LorafStrategies"]),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(name: "CMPIShim", dependencies: ["CMPI"]),
         .target(name: "LorafDistributed", dependencies: ["CMPIShim", "LorafKernels", "LorafTraining"]),
+        .target(name: "LorafGeneration", dependencies: ["LorafStrategies", "LorafTemplates"]),
         .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining", "LorafDistributed"]),
         // Plugins are compiled against this build's modules and resolve loraf's symbols in the program that
         // loads them, so there is one copy of every type and registry (docs/plugins.md). Whatever links the
@@ -73,13 +78,15 @@ let package = Package(
         ]),
         // Shared by the test targets (repository paths, the MiniLM folder, seeded data, comparisons); in no product.
         .target(name: "LorafTestSupport", dependencies: ["LorafTensor"]),
-        .testTarget(name: "LorafKernelsTests", dependencies: ["LorafKernels", "LorafTestSupport"]),
+        .testTarget(name: "LorafKernelsTests", dependencies: ["LorafKernels", "LorafFormats", "LorafTestSupport"]),
         .testTarget(name: "LorafTensorTests", dependencies: ["LorafTensor", "LorafTestSupport"]),
         .testTarget(name: "LorafFormatsTests", dependencies: ["LorafFormats", "LorafTestSupport"]),
         .testTarget(name: "LorafTokenizersTests", dependencies: ["LorafTokenizers", "LorafTestSupport"]),
+        .testTarget(name: "LorafTemplatesTests", dependencies: ["LorafTemplates", "LorafTestSupport"]),
         .testTarget(name: "LorafModelsTests", dependencies: ["LorafModels", "LorafTestSupport"]),
         .testTarget(name: "LorafStrategiesTests", dependencies: ["LorafStrategies", "LorafTestSupport"]),
         .testTarget(name: "LorafTrainingTests", dependencies: ["LorafTraining", "LorafTestSupport"]),
+        .testTarget(name: "LorafGenerationTests", dependencies: ["LorafGeneration", "LorafTestSupport"]),
         .testTarget(name: "LorafLuaTests", dependencies: ["LorafLua", "LorafTestSupport"]),
         .testTarget(name: "LorafCLITests", dependencies: ["loraf", "LorafFormats", "LorafTestSupport"]),
         .testTarget(name: "LorafPluginsTests", dependencies: ["LorafPlugins", "loraf", "LorafTestSupport"]),

@@ -5,9 +5,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/setup.sh --deps-only
-# The Python safetensors package lets the interop tests read our files with the reference implementation
-# (they skip, saying so, without it).
-python3 -c "import safetensors, numpy" 2>/dev/null || python3 -m pip install --quiet safetensors numpy || true
+# The Python safetensors and gguf packages let the interop tests read our files with the reference implementations
+# (they skip, saying so, without them); gguf is also the reference for the GGUF dequantization test.
+python3 -c "import safetensors, gguf, numpy" 2>/dev/null || python3 -m pip install --quiet safetensors gguf numpy || true
 # Swift plugins compile against the modules of the loraf build that loads them (docs/plugins.md): build the tests
 # first, then every plugin against that build (a few seconds each; loraf itself is not rebuilt).
 swift build -c release -Xswiftc -enable-testing --build-tests

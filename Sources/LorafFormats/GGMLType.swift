@@ -75,8 +75,8 @@ public enum GGMLType: UInt32, CaseIterable, Sendable {
     public func byteCount(dimensions: [Int]) -> Int? {
         guard let innermost = dimensions.first, innermost >= 0, innermost % elementsPerBlock == 0,
               dimensions.allSatisfy({ $0 >= 0 }) else { return nil }
-        var count = innermost / elementsPerBlock * bytesPerBlock
-        for dimension in dimensions.dropFirst() {
+        var count = innermost / elementsPerBlock
+        for dimension in [bytesPerBlock] + dimensions.dropFirst() {
             let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
             if overflow { return nil }
             count = product

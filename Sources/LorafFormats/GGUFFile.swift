@@ -52,29 +52,15 @@ public final class GGUFFile: WeightSource, @unchecked Sendable {
         }
         var reader = GGUFByteReader(bytes: mapping.bytes, file: path, position: 0)
         version = try Self.readVersion(&reader)
-        let tensorCount = try reader.count("tensor count", minimumEach: 32)
-        let keyCount = try reader.count("metadata count", minimumEach: 13)
-        var entries: [GGUFMetadata.Entry] = []
-        for _ in 0..<keyCount {
-            reader.subject = nil
-            let key = try reader.string("metadata key")
-            reader.subject = .key(key)
-            entries.append(.init(key, try reader.value(of: reader.valueType("value type"))))
-        }
-        metadata = try GGUFMetadata(entries: entries, file: path)
+        // The least a tensor info takes: an empty name's length, n_dims, one ne, type, offset.
+        let tensorCount = try reader.count("tensor count", minimumEach: 8 + 4 + 8 + 4 + 8)
+        // The least a key-value takes: an empty key's length, the type, a one-byte value.
+        let keyCount = try reader.count("metadata count", minimumEach: 8 + 4 + 1)
+        metadata = try GGUFMetadata(entries: Self.readMetadata(&reader, count: keyCount), file: path)
         alignment = try Self.alignment(of: metadata)
-        var records: [GGUFTensorRecord] = []
-        var names = Set<String>()
-        for _ in 0..<tensorCount {
-            let start = reader.position
-            let record = try reader.tensorRecord(alignment: alignment)
-            guard names.insert(record.name).inserted else {
-                throw GGUFError(file: path, subject: .tensor(record.name), offset: start, problem: .duplicateTensorName)
-            }
-            records.append(record)
-        }
+        let records = try Self.readTensorRecords(&reader, count: tensorCount, alignment: alignment)
         // The data section starts at the next multiple of the alignment (at most 2^31, so no overflow).
-        dataOffset = (reader.position + alignment - 1) / alignment * alignment
+        dataOffset = reader.position + padding(reader.position, alignment)
         tensors = try placedTensors(records, dataSize: max(0, mapping.bytes.count - dataOffset), file: path)
         index = Dictionary(uniqueKeysWithValues: tensors.enumerated().map { ($0.element.name, $0.offset) })
         self.url = url
@@ -88,6 +74,27 @@ public final class GGUFFile: WeightSource, @unchecked Sendable {
         if version == 2 || version == 3 { return Int(version) }
         if version.byteSwapped == 2 || version.byteSwapped == 3 { throw reader.failure(.bigEndian, at: 4) }
         throw reader.failure(.unsupportedVersion(version), at: 4)
+    }
+
+    private static func readMetadata(_ reader: inout GGUFByteReader, count: Int) throws -> [GGUFMetadata.Entry] {
+        try (0..<count).map { _ in
+            reader.subject = nil
+            let key = try reader.string("metadata key")
+            reader.subject = .key(key)
+            return GGUFMetadata.Entry(key, try reader.value(of: reader.valueType("value type")))
+        }
+    }
+
+    private static func readTensorRecords(_ reader: inout GGUFByteReader, count: Int, alignment: Int) throws -> [GGUFTensorRecord] {
+        var names = Set<String>()
+        return try (0..<count).map { _ in
+            let start = reader.position
+            let record = try reader.tensorRecord(alignment: alignment)
+            guard names.insert(record.name).inserted else {
+                throw GGUFError(file: reader.file, subject: .tensor(record.name), offset: start, problem: .duplicateTensorName)
+            }
+            return record
+        }
     }
 
     /// `general.alignment` of `metadata`, or the default.

@@ -53,6 +53,23 @@ public enum GGUFWriter {
         }
         let alignment = try GGUFFile.alignment(of: checked)
         try check(tensors, file: file)
+        let header = header(metadata: metadata, tensors: tensors, alignment: alignment)
+        let zeros = [UInt8](repeating: 0, count: alignment)
+        do {
+            try AtomicFileWriter.write(to: url) { sink in
+                try header.withUnsafeBytes { try sink.write($0) }
+                for tensor in tensors {
+                    try tensor.bytes.withUnsafeBytes { try sink.write($0) }
+                    try zeros[0..<padding(tensor.bytes.count, alignment)].withUnsafeBytes { try sink.write($0) }
+                }
+            }
+        } catch {
+            throw GGUFError.converting(error, file: file)
+        }
+    }
+
+    /// Everything before the data section: fixed header, metadata, tensor infos, padding.
+    private static func header(metadata: [GGUFMetadata.Entry], tensors: [Tensor], alignment: Int) -> [UInt8] {
         var header = GGUFByteWriter()
         header.integer(UInt32(bigEndian: 0x4747_5546))  // "GGUF"
         header.integer(UInt32(3))
@@ -73,18 +90,7 @@ public enum GGUFWriter {
             offset += tensor.bytes.count + padding(tensor.bytes.count, alignment)
         }
         header.pad(to: alignment)
-        let zeros = [UInt8](repeating: 0, count: alignment)
-        do {
-            try AtomicFileWriter.write(to: url) { sink in
-                try header.bytes.withUnsafeBytes { try sink.write($0) }
-                for tensor in tensors {
-                    try tensor.bytes.withUnsafeBytes { try sink.write($0) }
-                    try zeros[0..<padding(tensor.bytes.count, alignment)].withUnsafeBytes { try sink.write($0) }
-                }
-            }
-        } catch {
-            throw GGUFError.converting(error, file: file)
-        }
+        return header.bytes
     }
 
     /// Names, shapes and byte counts, checked before anything is written.

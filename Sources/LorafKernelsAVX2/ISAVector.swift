@@ -21,3 +21,9 @@ typealias LaneInts = SIMD8<Int32>
 /// a·b + c as one fused multiply-add (vfmadd ymm).
 @inline(__always)
 func mulAdd(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { c.addingProduct(a, b) }
+
+/// Quantized-block kernels (ggml formats) for AVX2 + FMA3 (+ F16C for the block scales): 8-float ymm vectors.
+package enum AVX2Quant {}
+
+typealias ISAQuant = AVX2Quant
+typealias LaneBytes = SIMD8<UInt8>

@@ -21,3 +21,9 @@ typealias LaneInts = SIMD16<Int32>
 /// a·b + c as one fused multiply-add (vfmadd zmm).
 @inline(__always)
 func mulAdd(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { c.addingProduct(a, b) }
+
+/// Quantized-block kernels (ggml formats) for AVX-512F: 16-float zmm vectors.
+package enum AVX512Quant {}
+
+typealias ISAQuant = AVX512Quant
+typealias LaneBytes = SIMD16<UInt8>

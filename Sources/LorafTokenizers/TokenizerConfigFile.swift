@@ -1,7 +1,8 @@
 import Foundation
 
 /// The optional `tokenizer_config.json` of a Hugging Face model folder: the special-token names
-/// and, for a folder without tokenizer.json, the BERT normalizer switches.
+/// (BERT's [CLS]/[SEP]/[MASK], a decoder's BOS/EOS, pad and unknown) and, for a folder without
+/// tokenizer.json, the BERT normalizer switches.
 struct TokenizerConfigFile: Decodable {
     /// A token written either as a string or as an added-token object `{"content": "[CLS]", ...}`.
     struct TokenName: Decodable {
@@ -24,6 +25,8 @@ struct TokenizerConfigFile: Decodable {
     let padToken: TokenName?
     let unkToken: TokenName?
     let maskToken: TokenName?
+    let bosToken: TokenName?
+    let eosToken: TokenName?
 
     enum CodingKeys: String, CodingKey {
         case doLowerCase = "do_lower_case"
@@ -34,6 +37,8 @@ struct TokenizerConfigFile: Decodable {
         case padToken = "pad_token"
         case unkToken = "unk_token"
         case maskToken = "mask_token"
+        case bosToken = "bos_token"
+        case eosToken = "eos_token"
     }
 
     static let fileName = "tokenizer_config.json"

@@ -4,34 +4,39 @@ import Foundation
 /// BertPreTokenizer, WordPiece, TemplateProcessing/BertProcessing, WordPiece decoder).
 enum TokenizerJSONLoader {
     static func load(_ url: URL, tokenizerConfig: TokenizerConfigFile?) throws -> TokenizerConfiguration {
-        let path = url.path
-        let file = try JSONFileReading.decode(TokenizerJSONSchema.self, from: url)
+        try configuration(JSONFileReading.decode(TokenizerJSONSchema.self, from: url),
+                          path: url.path, tokenizerConfig: tokenizerConfig)
+    }
 
-        if let type = file.model.type, type != "WordPiece" {
-            throw TokenizerError.unsupported(path: path, field: "model.type", value: "'\(type)'")
+    /// The WordPiece configuration of a decoded file.
+    /// - Throws: `unsupported` naming `model.type` for another model, and as `load`.
+    static func configuration(_ file: TokenizerJSONSchema, path: String,
+                              tokenizerConfig: TokenizerConfigFile?) throws -> TokenizerConfiguration {
+        guard case let .wordPiece(model) = file.model else {
+            throw TokenizerError.unsupported(path: path, field: "model.type", value: "'\(file.model.typeName)'")
         }
         let preTokenizer = file.preTokenizer?.type ?? "null"
         guard preTokenizer == "BertPreTokenizer" else {
             throw TokenizerError.unsupported(path: path, field: "pre_tokenizer.type", value: "'\(preTokenizer)'")
         }
-        var vocabulary = try VocabularyTable(tokenToId: file.model.vocab, path: path, field: "model.vocab")
+        var vocabulary = try VocabularyTable(tokenToId: model.vocab, path: path, field: "model.vocab")
         let addedTokens = try registerAddedTokens(file.addedTokens ?? [], in: &vocabulary, path: path)
-        let unknownId = try vocabulary.requireId(of: file.model.unkToken, path: path, field: "model.unk_token")
-        let maxChars = file.model.maxInputCharsPerWord ?? 100
+        let unknownId = try vocabulary.requireId(of: model.unkToken, path: path, field: "model.unk_token")
+        let maxChars = model.maxInputCharsPerWord ?? 100
         guard maxChars > 0 else {
             throw TokenizerError.malformedField(path: path, field: "model.max_input_chars_per_word",
                                                 reason: "must be positive, found \(maxChars)")
         }
-        let model = WordPieceModel(tokens: vocabulary.tokens, ids: vocabulary.ids, unknownId: unknownId,
-                                   continuingSubwordPrefix: file.model.continuingSubwordPrefix ?? "##",
-                                   maxInputCharsPerWord: maxChars)
+        let wordPiece = WordPieceModel(tokens: vocabulary.tokens, ids: vocabulary.ids, unknownId: unknownId,
+                                       continuingSubwordPrefix: model.continuingSubwordPrefix ?? "##",
+                                       maxInputCharsPerWord: maxChars)
         let specialTokenIds = try TokenizerConfigFile.specialTokenIds(
-            tokenizerConfig, unknownToken: file.model.unkToken, padToken: file.padding?.padToken,
+            tokenizerConfig, unknownToken: model.unkToken, padToken: file.padding?.padToken,
             vocabulary: vocabulary, path: path, vocabularyField: "model.vocab")
         let decoder = try decoderSettings(file.decoder, path: path)
         return TokenizerConfiguration(
             normalizer: try normalizerOptions(file.normalizer, path: path),
-            model: model,
+            model: wordPiece,
             addedTokens: addedTokens.map { ($0.content, $0.id) },
             specialIds: Set(addedTokens.filter(\.special).map(\.id)),
             template: try template(file.postProcessor, vocabulary: vocabulary, path: path),
@@ -42,13 +47,18 @@ enum TokenizerJSONLoader {
             decoderCleanup: decoder.cleanup)
     }
 
-    private static func registerAddedTokens(_ tokens: [TokenizerJSONSchema.AddedToken],
-                                            in vocabulary: inout VocabularyTable,
-                                            path: String) throws -> [TokenizerJSONSchema.AddedToken] {
+    /// Checks the added tokens and gives each its vocabulary id (existing, or the next one).
+    /// - Throws: `unsupported` for `single_word`/`lstrip`/`rstrip`/`normalized` set to true.
+    /// `allowNormalized` accepts `normalized: true`, which matches the same text when the file has
+    /// no normalizer.
+    static func registerAddedTokens(_ tokens: [TokenizerJSONSchema.AddedToken],
+                                    in vocabulary: inout VocabularyTable, path: String,
+                                    allowNormalized: Bool = false) throws -> [TokenizerJSONSchema.AddedToken] {
         for (index, token) in tokens.enumerated().sorted(by: { $0.element.id < $1.element.id }) {
             let field = "added_tokens[\(index)]"
             for (flag, name) in [(token.singleWord, "single_word"), (token.lstrip, "lstrip"),
-                                 (token.rstrip, "rstrip"), (token.normalized, "normalized")] where flag == true {
+                                 (token.rstrip, "rstrip"), (allowNormalized ? nil : token.normalized, "normalized")]
+            where flag == true {
                 throw TokenizerError.unsupported(path: path, field: "\(field).\(name)", value: "true")
             }
             guard !token.content.isEmpty else {
@@ -74,7 +84,8 @@ enum TokenizerJSONLoader {
                                      lowercase: normalizer.lowercase ?? true)
     }
 
-    private static func template(_ processor: TokenizerJSONSchema.PostProcessor?, vocabulary: VocabularyTable,
+    /// The post-processor as a template (`.none` when the file has none).
+    static func template(_ processor: TokenizerJSONSchema.PostProcessor?, vocabulary: VocabularyTable,
                                  path: String) throws -> PostProcessorTemplate {
         guard let processor else { return .none }
         switch processor.type {

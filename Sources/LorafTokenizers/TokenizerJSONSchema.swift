@@ -1,5 +1,6 @@
-/// The parts of a Hugging Face `tokenizers` JSON file (tokenizer.json) that a BERT WordPiece
-/// tokenizer uses, as `Decodable` mirrors of the file's objects. Field names are the file's.
+/// The parts of a Hugging Face `tokenizers` JSON file (tokenizer.json) that loraf's WordPiece and
+/// byte-level BPE tokenizers use, as `Decodable` mirrors of the file's objects. Field names are
+/// the file's. The BPE parts are in TokenizerJSONSchema+BPE.swift.
 struct TokenizerJSONSchema: Decodable {
     struct AddedToken: Decodable {
         let id: Int
@@ -29,18 +30,14 @@ struct TokenizerJSONSchema: Decodable {
         }
     }
 
-    struct Typed: Decodable {
-        let type: String
-    }
-
-    struct Model: Decodable {
-        let type: String?
+    /// `model` of a WordPiece file (`type` "WordPiece" or absent).
+    struct WordPieceModelSpec: Decodable {
         let vocab: [String: Int]
         let unkToken: String
         let continuingSubwordPrefix: String?
         let maxInputCharsPerWord: Int?
         enum CodingKeys: String, CodingKey {
-            case type, vocab
+            case vocab
             case unkToken = "unk_token"
             case continuingSubwordPrefix = "continuing_subword_prefix"
             case maxInputCharsPerWord = "max_input_chars_per_word"
@@ -102,8 +99,10 @@ struct TokenizerJSONSchema: Decodable {
         let specialTokens: [String: SpecialTokenEntry]?
         let cls: TokenAndId?
         let sep: TokenAndId?
+        /// The steps of a `Sequence` post-processor (Llama 3: ByteLevel, then TemplateProcessing).
+        let processors: [PostProcessor]?
         enum CodingKeys: String, CodingKey {
-            case type, single, pair, cls, sep
+            case type, single, pair, cls, sep, processors
             case specialTokens = "special_tokens"
         }
     }
@@ -112,6 +111,7 @@ struct TokenizerJSONSchema: Decodable {
         let type: String
         let prefix: String?
         let cleanup: Bool?
+        let decoders: [DecoderSettings]?
     }
 
     struct Truncation: Decodable {
@@ -157,8 +157,8 @@ struct TokenizerJSONSchema: Decodable {
 
     let addedTokens: [AddedToken]?
     let normalizer: Normalizer?
-    let preTokenizer: Typed?
-    let model: Model
+    let preTokenizer: PreTokenizerSpec?
+    let model: ModelSpec
     let postProcessor: PostProcessor?
     let decoder: DecoderSettings?
     let truncation: Truncation?

@@ -20,7 +20,7 @@ public struct WordPieceTokenizer: Sendable {
     private let normalizer: BertNormalizer
     private let model: WordPieceModel
     private let addedTokens: AddedTokenMatcher
-    private let specialIds: Set<Int>
+    let specialIds: Set<Int>
     private let template: PostProcessorTemplate
     private let decoder: WordPieceDecoder
 

@@ -5,14 +5,10 @@ import LorafKernels
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure kernel performance.",
-        subcommands: [Gemm.self])
+        subcommands: [Gemm.self, Quant.self])
 
-    /// `loraf bench gemm [--threads 1,2] [--json]`: times SGEMM on the all-MiniLM-L6-v2 training shapes.
-    struct Gemm: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Time SGEMM on the transformer shapes of all-MiniLM-L6-v2 training (GFLOP/s per shape).",
-            discussion: "Each case runs about 0.3 s and the best run counts; see docs/performance.md.")
-
+    /// The options every benchmark takes.
+    struct Options: ParsableArguments {
         @Option(help: ArgumentHelp("Comma-separated thread counts to measure, e.g. 1,2.", valueName: "list"))
         var threads: String = "1"
 
@@ -29,9 +25,32 @@ struct Bench: ParsableCommand {
         }
 
         func validate() throws { _ = try threadCounts() }
+    }
+
+    /// `loraf bench gemm [--threads 1,2] [--json]`: times SGEMM on the all-MiniLM-L6-v2 training shapes.
+    struct Gemm: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time SGEMM on the transformer shapes of all-MiniLM-L6-v2 training (GFLOP/s per shape).",
+            discussion: "Each case runs about 0.3 s and the best run counts; see docs/performance.md.")
+
+        @OptionGroup var options: Options
 
         func run() throws {
-            print(GEMMBenchmark.run(threads: try threadCounts(), json: json), terminator: "")
+            print(GEMMBenchmark.run(threads: try options.threadCounts(), json: options.json), terminator: "")
+        }
+    }
+
+    /// `loraf bench quant [--threads 1,2] [--json]`: times the quantized forward on the SmolLM2-135M shapes.
+    struct Quant: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time the quantized-block forward (x·Wᵀ from Q4_1/Q8_0 blocks) on the SmolLM2-135M layer shapes.",
+            discussion: "m = 1 (decode) and m = 64 (prefill); GFLOP/s and the GB/s W is streamed at. "
+                + "Each case runs about 0.3 s and the best run counts; see docs/kernels.md.")
+
+        @OptionGroup var options: Options
+
+        func run() throws {
+            print(QuantBenchmark.run(threads: try options.threadCounts(), json: options.json), terminator: "")
         }
     }
 }

@@ -155,9 +155,9 @@ final class CorruptionFuzzTests: XCTestCase {
     }
 }
 
-/// One file rewritten in place (pwrite + ftruncate): thousands of truncate-to-zero
+/// One file rewritten in place (pwrite + ftruncate), shared by the fuzz tests: thousands of truncate-to-zero
 /// rewrites (ext4 flushes those on close) or create/delete cycles take a minute here.
-private final class RewritableFile {
+final class RewritableFile {
     private let descriptor: Int32
 
     init(_ url: URL) throws {

@@ -8,7 +8,7 @@ import LorafTensor
 /// all-MiniLM-L6-v2 against the Python reference (Tests/Fixtures/minilm_hidden.safetensors).
 final class BertParityTests: XCTestCase {
     func testLastHiddenStateMatchesReference() throws {
-        let model = try ModelLoader.load(directory: miniLMDirectory(), task: .base)
+        let model = try ModelLoader.load(miniLMDirectory(), task: .base)
         let fixture = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("minilm_hidden.safetensors"))
         let mask = try fixture.intTensor("attention_mask")
         let input = try ModelInput(inputIds: fixture.intTensor("input_ids"), attentionMask: mask,
@@ -22,7 +22,7 @@ final class BertParityTests: XCTestCase {
     }
 
     func testPaddedRowsEqualRowsAlone() throws {
-        let model = try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 3), seed: 1)
+        let model = try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 3), seed: 1)
         let fixture = try SafeTensorsFile(contentsOf: fixturesDirectory.appendingPathComponent("minilm_hidden.safetensors"))
         let ids = try fixture.intTensor("input_ids"), mask = try fixture.intTensor("attention_mask")
         let batch = try GradMode.disabled { try model.forward(ModelInput(inputIds: ids, attentionMask: mask), model.makeContext()) }
@@ -39,7 +39,7 @@ final class BertParityTests: XCTestCase {
     }
 
     func testModuleTreeUsesHuggingFaceNames() throws {
-        let model = try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 2))
+        let model = try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 2))
         let paths = Set(model.namedModules().map(\.path))
         for path in ["bert.embeddings.word_embeddings", "bert.encoder.layer.3.attention.self.query",
                      "bert.encoder.layer.3.intermediate.dense", "bert.pooler.dense", "classifier"] {

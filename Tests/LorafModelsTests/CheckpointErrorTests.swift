@@ -25,7 +25,7 @@ final class CheckpointErrorTests: XCTestCase {
 
     func testMissingTensorIsNamed() throws {
         let folder = try makeFolder(editTensors: { $0.removeAll { $0.name == "encoder.layer.2.attention.self.key.weight" } })
-        XCTAssertThrowsError(try ModelLoader.load(directory: folder, task: .base)) {
+        XCTAssertThrowsError(try ModelLoader.load(folder, task: .base)) {
             XCTAssert("\($0)".contains("encoder.layer.2.attention.self.key.weight"), "\($0)")
         }
     }
@@ -35,7 +35,7 @@ final class CheckpointErrorTests: XCTestCase {
             tensors.removeAll { $0.name == "pooler.dense.bias" }
             tensors.append(.float32("pooler.dense.bias", shape: [383], values: [Float](repeating: 0, count: 383)))
         })
-        XCTAssertThrowsError(try ModelLoader.load(directory: folder, task: .base)) {
+        XCTAssertThrowsError(try ModelLoader.load(folder, task: .base)) {
             let text = "\($0)"
             XCTAssert(text.contains("pooler.dense.bias") && text.contains("[383]") && text.contains("[384]"), text)
         }
@@ -43,19 +43,19 @@ final class CheckpointErrorTests: XCTestCase {
 
     func testConfigDisagreeingWithWeightsIsNamed() throws {
         let folder = try makeFolder(editConfig: { $0["intermediate_size"] = 1024 })
-        XCTAssertThrowsError(try ModelLoader.load(directory: folder, task: .base)) {
+        XCTAssertThrowsError(try ModelLoader.load(folder, task: .base)) {
             let text = "\($0)"
             XCTAssert(text.contains("intermediate.dense") && text.contains("1536") && text.contains("1024"), text)
         }
         let badHeads = try makeFolder(editConfig: { $0["num_attention_heads"] = 5 })
-        XCTAssertThrowsError(try ModelLoader.load(directory: badHeads, task: .base)) {
+        XCTAssertThrowsError(try ModelLoader.load(badHeads, task: .base)) {
             XCTAssert("\($0)".contains("not divisible by num_attention_heads"), "\($0)")
         }
     }
 
     func testUnexpectedTensorIsNamed() throws {
         let folder = try makeFolder(editTensors: { $0.append(.float32("encoder.layer.9.extra.weight", shape: [2], values: [1, 2])) })
-        XCTAssertThrowsError(try ModelLoader.load(directory: folder, task: .base)) {
+        XCTAssertThrowsError(try ModelLoader.load(folder, task: .base)) {
             XCTAssert("\($0)".contains("encoder.layer.9.extra.weight"), "\($0)")
         }
     }

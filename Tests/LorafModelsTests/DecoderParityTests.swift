@@ -11,7 +11,7 @@ final class DecoderParityTests: XCTestCase {
     let folder = fixturesDirectory.appendingPathComponent("tiny_decoders")
 
     func checkLogits(_ name: String) throws {
-        let model = try ModelLoader.load(directory: folder.appendingPathComponent(name), task: .causalLM)
+        let model = try ModelLoader.load(folder.appendingPathComponent(name), task: .causalLM)
         let fixture = try SafeTensorsFile(contentsOf: folder.appendingPathComponent("\(name)_logits.safetensors"))
         let mask = try fixture.intTensor("attention_mask")
         let input = try ModelInput(inputIds: fixture.intTensor("input_ids"), attentionMask: mask)
@@ -26,7 +26,7 @@ final class DecoderParityTests: XCTestCase {
     func testQwen2LogitsMatchTransformers() throws { try checkLogits("qwen2") }
 
     func testTiedEmbeddingsShareOneTensor() throws {
-        let model = try ModelLoader.load(directory: folder.appendingPathComponent("qwen2"), task: .causalLM)
+        let model = try ModelLoader.load(folder.appendingPathComponent("qwen2"), task: .causalLM)
         let table = try XCTUnwrap(model.module(at: "model.embed_tokens")?.parameterIfPresent("weight"))
         XCTAssert(try XCTUnwrap(model.module(at: "lm_head")?.parameterIfPresent("weight")) === table)
     }
@@ -34,7 +34,7 @@ final class DecoderParityTests: XCTestCase {
     /// Prefill then one token at a time through the key/value cache gives the logits of one full pass, for a
     /// left-padded batch (positions counted from each row's first real token).
     func testCachedDecodingEqualsFullPass() throws {
-        let model = try ModelLoader.load(directory: folder.appendingPathComponent("llama"), task: .causalLM)
+        let model = try ModelLoader.load(folder.appendingPathComponent("llama"), task: .causalLM)
         let ids = [[0, 0, 5, 9, 13, 22, 7], [4, 8, 15, 16, 23, 42, 3]]
         let mask = [[0, 0, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1]]
         func tensor(_ rows: [[Int]], _ range: Range<Int>) throws -> IntTensor {
@@ -73,7 +73,7 @@ final class DecoderParityTests: XCTestCase {
     func testUnsupportedModelTypeListsTheSupportedOnes() throws {
         let dir = try makeScratchFolder("unsupported")
         try #"{"model_type": "gpt2"}"#.write(to: dir.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try ModelLoader.load(directory: dir, task: .causalLM)) {
+        XCTAssertThrowsError(try ModelLoader.load(dir, task: .causalLM)) {
             XCTAssert("\($0)".contains("model_type 'gpt2' is not supported (supported: bert, llama, mistral, qwen2)"), "\($0)")
         }
     }

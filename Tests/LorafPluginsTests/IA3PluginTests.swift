@@ -13,7 +13,7 @@ import XCTest
 final class IA3PluginTests: XCTestCase {
     private func model() throws -> AdaptedModel {
         try loadIA3Plugin()
-        let base = try ModelLoader.load(directory: try miniLMDirectory(), task: .classification(numLabels: 2), seed: 3)
+        let base = try ModelLoader.load(try miniLMDirectory(), task: .classification(numLabels: 2), seed: 3)
         return AdaptedModel(base)
     }
 

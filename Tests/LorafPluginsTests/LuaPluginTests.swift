@@ -16,7 +16,7 @@ final class LuaPluginTests: XCTestCase {
     /// "all-linear" wraps exactly the Linear modules except the classification head: 6 layers × 6 + the pooler.
     func testAllLinearSelectsEveryLinearButTheHead() throws {
         let directory = try miniLMDirectory()
-        let base = try ModelLoader.load(directory: directory, task: .classification(numLabels: 2))
+        let base = try ModelLoader.load(directory, task: .classification(numLabels: 2))
         let expected = base.namedModules().filter { $0.module is Linear && !base.headModulePaths.contains($0.path) }.map(\.path)
         XCTAssertEqual(expected.count, 37)
         let values = try state().execute("""

@@ -24,7 +24,7 @@ func tinyBatch(adapters: [String?]? = nil) throws -> ModelInput {
 
 /// all-MiniLM-L6-v2 with a 2-label head (seeded), in evaluation mode.
 func miniLMClassifier() throws -> AdaptedModel {
-    AdaptedModel(try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 2), seed: 3))
+    AdaptedModel(try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 2), seed: 3))
 }
 
 /// The first three sentences of Tests/Fixtures/minilm_hidden.safetensors as token ids.

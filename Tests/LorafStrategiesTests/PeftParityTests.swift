@@ -10,7 +10,7 @@ import LorafTensor
 /// gradient against the reference, and a save that loads back bitwise with PEFT's keys and shapes.
 final class PeftParityTests: XCTestCase {
     private func loadAdapted() throws -> AdaptedModel {
-        let base = try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 2))
+        let base = try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 2))
         let model = AdaptedModel(base)
         try AdapterFiles.load(into: model, from: fixturesDirectory.appendingPathComponent("peft_lora_seqcls"), name: "default")
         return model
@@ -71,7 +71,7 @@ final class PeftParityTests: XCTestCase {
         XCTAssertEqual(config?["peft_type"] as? String, "LORA")
         XCTAssertEqual(config?["task_type"] as? String, "SEQ_CLS")
         // And it loads back onto a fresh model with the same outputs.
-        let again = AdaptedModel(try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 2)))
+        let again = AdaptedModel(try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 2)))
         try AdapterFiles.load(into: again, from: folder, name: "default")
         let a = try GradMode.disabled { try model.forward(batch(), model.makeContext()).logits!.scalars }
         let b = try GradMode.disabled { try again.forward(batch(), again.makeContext()).logits!.scalars }

@@ -5,13 +5,6 @@ import LorafTestSupport
 
 /// Loading from tokenizer.json and vocab.txt, and the errors for missing or malformed files.
 final class TokenizerLoadingTests: XCTestCase {
-    private func assertThrows(_ expected: TokenizerError, file: StaticString = #filePath, line: UInt = #line,
-                              _ body: () throws -> Void) {
-        XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            XCTAssertEqual(error as? TokenizerError, expected, "\(error)", file: file, line: line)
-        }
-    }
-
     func testModelFolderSettingsAndSpecialIds() throws {
         let tokenizer = try TokenizerTestSupport.loadTokenizer()
         XCTAssertEqual(tokenizer.vocabSize, 30522)

@@ -57,3 +57,13 @@ enum SyntheticTokenizerFile {
         }
     }
 }
+
+extension XCTestCase {
+    /// Asserts that `body` throws exactly `expected`.
+    func assertThrows(_ expected: TokenizerError, file: StaticString = #filePath, line: UInt = #line,
+                      _ body: () throws -> Void) {
+        XCTAssertThrowsError(try body(), file: file, line: line) { error in
+            XCTAssertEqual(error as? TokenizerError, expected, "\(error)", file: file, line: line)
+        }
+    }
+}

@@ -10,7 +10,7 @@ import LorafTokenizers
 /// The training loop on the real model and real SST-2 lines: learning, determinism, resume, NaN guard, schedule.
 final class TrainerTests: XCTestCase {
     private func makeLoRAModel(seed: UInt64 = 0) throws -> AdaptedModel {
-        let model = AdaptedModel(try ModelLoader.load(directory: miniLMDirectory(), task: .classification(numLabels: 2), seed: seed))
+        let model = AdaptedModel(try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 2), seed: seed))
         var options = Options(["r": .int(8), "lora_alpha": .int(16), "lora_dropout": .double(0.1), "target_modules": .list([.string("query"), .string("value")])], context: "test")
         try model.adapt(strategy: StrategyRegistry.shared.strategy(named: "lora"), name: "sst2", options: options)
         options.ignore([])

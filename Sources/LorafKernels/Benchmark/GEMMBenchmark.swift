@@ -81,7 +81,10 @@ public enum GEMMBenchmark {
     }
 
     /// The rows as a JSON array (keys as in `GEMMBenchmarkRow`, shape nested).
-    public static func render(json rows: [GEMMBenchmarkRow]) -> String {
+    public static func render(json rows: [GEMMBenchmarkRow]) -> String { renderJSON(rows) }
+
+    /// Any rows as a JSON array with sorted keys.
+    static func renderJSON<Row: Encodable>(_ rows: [Row]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         // Encoding plain structs of numbers, strings and booleans cannot fail.
@@ -89,14 +92,14 @@ public enum GEMMBenchmark {
         return String(decoding: data, as: UTF8.self)
     }
 
-    private static func pad(_ value: Any, _ width: Int) -> String {
+    static func pad(_ value: Any, _ width: Int) -> String {
         let text = "\(value)"
         let padding = String(repeating: " ", count: max(0, width - text.count))
         return value is String ? text + padding : padding + text
     }
 
     /// Best single-run time in seconds over repeated runs filling about `budget` seconds (one warm-up first).
-    private static func bestTime(of work: () -> Void, budget: Double) -> Double {
+    static func bestTime(of work: () -> Void, budget: Double) -> Double {
         work()
         var best = Double.infinity
         let clock = ContinuousClock()

@@ -7,7 +7,7 @@ import Glibc
 public enum ISA: Int, Comparable, CaseIterable, Sendable, CustomStringConvertible {
     /// The architecture's baseline: SSE2 (4-float xmm vectors, no FMA) on x86-64.
     case baseline = 0
-    /// AVX2 + FMA3: 8-float ymm vectors.
+    /// AVX2 + FMA3 (and F16C): 8-float ymm vectors.
     case avx2 = 1
     /// AVX-512F + VL: 16-float zmm vectors.
     case avx512 = 2

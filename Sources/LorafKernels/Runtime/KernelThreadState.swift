@@ -2,13 +2,15 @@
 import Glibc
 #endif
 
-/// Per-thread state of the kernels: the reusable SGEMM pack buffers and whether the thread is
-/// already running inside a `Parallel.forEach` (nested calls then run serially).
+/// Per-thread state of the kernels: the reusable SGEMM pack buffers, the dequantized panel of the quantized kernels,
+/// and whether the thread is already running inside a `Parallel.forEach` (nested calls then run serially).
 final class KernelThreadState {
     /// Packed A block (mc×kc), owned by the thread that runs the tile loop.
     let packedA = AlignedBuffer()
     /// Packed B (k×nc) shared by all chunks of one SGEMM call, owned by the calling thread.
     let packedB = AlignedBuffer()
+    /// Rows of a quantized matrix dequantized for the SGEMM path of the quantized kernels, owned by the calling thread.
+    let dequantized = AlignedBuffer()
     var insideParallelRegion = false
 
     /// The calling thread's state, created on first use and freed when the thread exits.

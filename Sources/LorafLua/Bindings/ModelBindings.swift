@@ -32,7 +32,7 @@ enum ModelBindings: LuaBindings {
             default: throw options.error("task", mustBe: "\"classification\" or \"base\"")
             }
             let seed = try options.integer("seed") ?? 0
-            let model = try ModelLoader.load(directory: directory, task: task, seed: UInt64(bitPattern: Int64(seed)))
+            let model = try ModelLoader.load(directory, task: task, seed: UInt64(bitPattern: Int64(seed)))
             let tokenizer = Result { try WordPieceTokenizer(modelDirectory: directory) }
             return [.object(ModelObject(adapted: AdaptedModel(model), directory: directory, tokenizer: tokenizer))]
         }

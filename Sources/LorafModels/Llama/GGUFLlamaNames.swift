@@ -16,11 +16,6 @@ public enum GGUFLlamaNames {
         ("blk.{N}.ffn_up", "model.layers.{N}.mlp.up_proj"),
         ("blk.{N}.ffn_down", "model.layers.{N}.mlp.down_proj"),
     ]
-    /// Config keys the loader adds to a GGUF file's metadata: the vocabulary size (tokenizer.ggml.tokens count)
-    /// and whether `output.weight` is absent (the output layer reuses the token embeddings).
-    public static let vocabularySizeKey = "loraf.vocabulary_size"
-    public static let tiedEmbeddingsKey = "loraf.tied_embeddings"
-
     /// `blk.3.attn_q.weight` → `model.layers.3.self_attn.q_proj.weight`; nil for a name not in the table.
     public static func huggingFaceName(_ gguf: String) -> String? { translate(gguf, from: \.gguf, to: \.huggingFace) }
 

@@ -13,8 +13,8 @@ struct LlamaFamily: ModelFamily {
         case let .gguf(reader):
             let architecture = try reader.string("general.architecture") ?? "llama"
             llama = try LlamaConfig(gguf: reader, architecture: architecture,
-                                    vocabularySize: try reader.int(GGUFLlamaNames.vocabularySizeKey) ?? 0,
-                                    tiedEmbeddings: try reader.bool(GGUFLlamaNames.tiedEmbeddingsKey) ?? false)
+                                    vocabularySize: try reader.int(GGUFConfig.vocabularySizeKey) ?? 0,
+                                    tiedEmbeddings: try reader.bool(GGUFConfig.tiedEmbeddingsKey) ?? false)
         }
         switch task {
         case .base: return try WeightInitialization.with(drawing: false) { try LlamaModel(llama, seed: seed) }

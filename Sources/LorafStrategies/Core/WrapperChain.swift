@@ -5,15 +5,15 @@ import LorafModels
 /// `base_layer` Linear). These helpers walk such chains, so each adapter finds its layer whatever was added since.
 
 
-/// The Linear at the bottom of a chain of wrappers (`x.base_layer.base_layer...`), or nil when the chain ends
-/// in another kind of layer. Lets one strategy's wrapper wrap another's and still find the weight.
-func innermostLinear(_ module: Module) -> Linear? {
+/// The linear layer (Float32 or quantized) at the bottom of a chain of wrappers (`x.base_layer.base_layer...`), or
+/// nil when the chain ends in another kind of layer. Lets one strategy's wrapper wrap another's and still find the weight.
+func innermostLinear(_ module: Module) -> LinearLayer? {
     var node = module
-    while !(node is Linear) {
+    while !(node is LinearLayer) {
         guard let next = AdapterPaths.wrappedModuleChildNames.lazy.compactMap({ node.childIfPresent($0) }).first else { return nil }
         node = next
     }
-    return node as? Linear
+    return node as? LinearLayer
 }
 
 /// The first module of type `T` on the chain `anchor`, `anchor.base_layer`, `anchor.base_layer.base_layer`, ...

@@ -24,8 +24,8 @@ public final class LoRALinear: UnaryModule, AdapterWrapper {
     var loraA: Module { childIfPresent("lora_A")! } // registered in init, never removed
     var loraB: Module { childIfPresent("lora_B")! }
 
-    /// The innermost Linear under `base_layer` (which may itself be another strategy's wrapper).
-    var baseLinear: Linear? { innermostLinear(baseLayer) }
+    /// The innermost linear layer (Float32 or quantized) under `base_layer` (which may itself be another strategy's wrapper).
+    var baseLinear: LinearLayer? { innermostLinear(baseLayer) }
 
     /// Adapter names with an update in this layer.
     var adapterNames: [String] { loraA.childNames }
@@ -75,9 +75,7 @@ public final class LoRALinear: UnaryModule, AdapterWrapper {
     /// W ← W + sign · s · B A (fp32).
     func fold(_ name: String, sign: Float) throws {
         guard let linear = baseLinear else { throw StrategyError.invalidState("LoRA needs a Linear to merge into") }
-        let d = try delta(name)
-        let w = linear.weight
-        for i in 0..<w.count { w.data[i] += sign * d.data[i] }
+        try linear.addToWeight(delta(name) * sign)
     }
 
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {

@@ -9,14 +9,16 @@ public final class LoRAStrategy: Strategy {
     public init() { AdapterPaths.registerOwnedSegments(["lora_A", "lora_B"]) }
 
     /// PEFT's default target_modules for a model family (TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING).
-    static let defaultTargets: [String: [String]] = ["bert": ["query", "value"], "llama": ["q_proj", "v_proj"]]
+    static let defaultTargets: [String: [String]] = [
+        "bert": ["query", "value"], "llama": ["q_proj", "v_proj"], "mistral": ["q_proj", "v_proj"], "qwen2": ["q_proj", "v_proj"],
+    ]
 
     public func attach(to model: AdaptedModel, adapterName: String, options: inout Options) throws -> Adapter {
         let config = try LoRAConfig(&options, defaultTargets: LoRAStrategy.defaultTargets[model.base.modelType] ?? [])
         let seed = UInt64(try options.int("seed", default: 0, minimum: 0))
         var rng = RandomGenerator(seed: seed, stream: 11)
         let candidates = model.base.namedModules().filter { path, module in
-            !path.isEmpty && !AdapterPaths.isInsideWrapper(path) && (module is Linear || module is LoRALinear || module is UnaryModule)
+            !path.isEmpty && !AdapterPaths.isInsideWrapper(path) && (module is LinearLayer || module is LoRALinear || module is UnaryModule)
         }
         let paths = try config.selector.select(from: candidates.map(\.path), context: options.context)
         for path in paths {

@@ -15,12 +15,16 @@ public final class TensorStorage {
     private let ownsMemory: Bool
     private let owner: AnyObject?
 
-    /// Allocates `count` elements, zero-filled when `zeroed` (the default).
+    /// Allocates `count` elements, zero-filled when `zeroed` (the default). Zeroed memory comes from `calloc`, which
+    /// hands out fresh pages without writing them: a model built with zero weights that a checkpoint then replaces
+    /// (quantized layers) never makes those pages resident.
     public init(count: Int, zeroed: Bool = true) {
         TensorStorage.allocatorTuned
         self.count = count
-        base = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
-        if zeroed { base.initialize(repeating: 0, count: Swift.max(count, 1)) }
+        let bytes = Swift.max(count, 1) * MemoryLayout<Float>.stride
+        let raw = zeroed ? calloc(Swift.max(count, 1), MemoryLayout<Float>.stride) : malloc(bytes)
+        guard let raw else { fatalError("TensorStorage: out of memory allocating \(bytes) bytes") }
+        base = raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
         ownsMemory = true
         owner = nil
     }
@@ -51,6 +55,6 @@ public final class TensorStorage {
     }()
 
     deinit {
-        if ownsMemory { base.deallocate() }
+        if ownsMemory { free(base) }
     }
 }

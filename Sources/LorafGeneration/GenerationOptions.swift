@@ -1,0 +1,36 @@
+/// When generation stops and how tokens are chosen.
+public struct GenerationOptions {
+    /// At most this many new tokens per row.
+    public var maxNewTokens = 64
+    public var sampling = SamplingOptions()
+    /// Token ids that end a row (the tokenizer's EOS and the chat template's end-of-turn token); the stop token is
+    /// kept in the row's ids, as transformers returns it.
+    public var stopTokenIds: Set<Int> = []
+    /// A row ends when its generated text contains one of these; the text is cut before it.
+    public var stopStrings: [String] = []
+
+    public init(maxNewTokens: Int = 64, sampling: SamplingOptions = SamplingOptions(), stopTokenIds: Set<Int> = [], stopStrings: [String] = []) {
+        self.maxNewTokens = maxNewTokens
+        self.sampling = sampling
+        self.stopTokenIds = stopTokenIds
+        self.stopStrings = stopStrings
+    }
+
+    /// - Throws: `GenerationError.invalidOption` naming the option out of range.
+    public func validate() throws {
+        guard maxNewTokens >= 0, maxNewTokens <= 1 << 20 else {
+            throw GenerationError.invalidOption("max_new_tokens must be in 0...\(1 << 20), got \(maxNewTokens)")
+        }
+        guard !stopStrings.contains("") else { throw GenerationError.invalidOption("stop strings must not be empty") }
+        try sampling.validate()
+    }
+}
+
+/// One row's result: the new token ids (a stop token included), the text they decode to (cut before a stop
+/// string) and why the row ended.
+public struct GeneratedSequence: Equatable {
+    public enum FinishReason: String { case stopToken = "stop_token", stopString = "stop_string", length, cancelled }
+    public var tokenIds: [Int]
+    public var text: String
+    public var finishReason: FinishReason
+}

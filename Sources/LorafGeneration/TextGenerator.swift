@@ -1,0 +1,117 @@
+import LorafModels
+import LorafStrategies
+import LorafTensor
+
+/// Autoregressive generation with a key/value cache for a batch of prompts, each row with its own adapter or
+/// none (a mixed-adapter batch through ``AdaptedModel``). Prompts are left-padded; one prefill pass, then one pass
+/// per new token that feeds only the new tokens.
+///
+/// Text comes from `decode` (ids → text), called on each row's generated ids so far: streaming callbacks get only
+/// new complete text, and stop strings are found across token boundaries.
+public struct TextGenerator {
+    public let model: AdaptedModel
+    /// The id fed to padded positions (masked out) and to rows that have finished.
+    public let padTokenId: Int
+    /// Turns a row's generated ids into text.
+    public let decode: ([Int]) -> String
+
+    public init(model: AdaptedModel, padTokenId: Int, decode: @escaping ([Int]) -> String) {
+        self.model = model
+        self.padTokenId = padTokenId
+        self.decode = decode
+    }
+
+    /// Generates a continuation for each prompt.
+    /// - Parameters:
+    ///   - prompts: token ids per row (each non-empty).
+    ///   - adapters: per row, the adapter name or nil for the base model (nil: the model's active adapter for all).
+    ///   - onText: called as a row's text grows with (row, new text); return false to stop that row.
+    /// - Throws: `GenerationError` for bad options or prompts; the model's errors (an unknown adapter name).
+    public func generate(prompts: [[Int]], adapters: [String?]? = nil, options: GenerationOptions,
+                         onText: ((Int, String) throws -> Bool)? = nil) throws -> [GeneratedSequence] {
+        try options.validate()
+        guard !prompts.isEmpty, prompts.allSatisfy({ !$0.isEmpty }) else {
+            throw GenerationError.invalidPrompt("every prompt needs at least one token")
+        }
+        if let adapters, adapters.count != prompts.count {
+            throw GenerationError.invalidPrompt("\(adapters.count) adapter names for \(prompts.count) prompts")
+        }
+        let wasTraining = model.base.isTraining
+        model.base.eval()
+        defer { if wasTraining { model.base.train() } }
+        return try GradMode.disabled { try run(prompts, adapters, options, onText) }
+    }
+
+    private func run(_ prompts: [[Int]], _ adapters: [String?]?, _ options: GenerationOptions,
+                     _ onText: ((Int, String) throws -> Bool)?) throws -> [GeneratedSequence] {
+        let b = prompts.count, width = prompts.map(\.count).max()!
+        var sampler = try TokenSampler(options.sampling, rows: b)
+        let cache = KeyValueCache()
+        var rows = prompts.map { RowState(prompt: $0) }
+        var ids = prompts.flatMap { [Int](repeating: padTokenId, count: width - $0.count) + $0 }
+        var mask = prompts.flatMap { [Int](repeating: 0, count: width - $0.count) + [Int](repeating: 1, count: $0.count) }
+        var step = width
+        for _ in 0..<options.maxNewTokens {
+            var input = try ModelInput(inputIds: IntTensor(shape: [b, step], scalars: ids), attentionMask: IntTensor(shape: [b, step], scalars: mask),
+                                       adapterNames: adapters, cache: cache)
+            input.logitsToKeep = 1
+            let logits = try model.forward(input, model.makeContext()).logits!.contiguous()   // [B, 1, vocab]
+            let vocab = logits.shape[2]
+            ids = []
+            for row in 0..<b {
+                guard rows[row].finish == nil else { ids.append(padTokenId); continue }
+                let next = sampler.next(row: row, logits: UnsafeBufferPointer(start: logits.data + row * vocab, count: vocab),
+                                        previous: rows[row].prompt + rows[row].generated)
+                ids.append(next)
+                try rows[row].accept(next, options: options, decode: decode) { try onText?(row, $0) ?? true }
+            }
+            mask = [Int](repeating: 1, count: b)
+            step = 1
+            if rows.allSatisfy({ $0.finish != nil }) { break }
+        }
+        return rows.map { GeneratedSequence(tokenIds: $0.generated, text: $0.text, finishReason: $0.finish ?? .length) }
+    }
+}
+
+/// One row's progress: its ids, the text emitted so far, and whether (and why) it has finished.
+private struct RowState {
+    let prompt: [Int]
+    var generated: [Int] = []
+    var text = ""
+    var finish: GeneratedSequence.FinishReason?
+
+    init(prompt: [Int]) { self.prompt = prompt }
+
+    mutating func accept(_ id: Int, options: GenerationOptions, decode: ([Int]) -> String, emit: (String) throws -> Bool) throws {
+        generated.append(id)
+        let stopToken = options.stopTokenIds.contains(id)
+        let last = stopToken || generated.count >= options.maxNewTokens
+        var full = decode(stopToken ? Array(generated.dropLast()) : generated)
+        // Until the last token, hold back an incomplete UTF-8 character (U+FFFD at the very end) and an ending
+        // that may grow into a stop string, so emitted text never has to be taken back.
+        if !last && full.hasSuffix("\u{FFFD}") { full.removeLast() }
+        if let stop = options.stopStrings.compactMap({ full.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
+            full = String(full[..<stop.lowerBound])
+            finish = .stopString
+        } else if !last {
+            full.removeLast(RowState.partialStopLength(full, options.stopStrings))
+        }
+        if stopToken { finish = .stopToken }
+        guard full.count > text.count, full.hasPrefix(text) else { return }
+        let piece = String(full.dropFirst(text.count))
+        text = full
+        if try !emit(piece) { finish = finish ?? .cancelled }
+    }
+
+    /// Characters at the end of `text` that begin one of `stops` (0 when none does).
+    static func partialStopLength(_ text: String, _ stops: [String]) -> Int {
+        var longest = 0
+        for stop in stops {
+            for length in stride(from: Swift.min(stop.count - 1, text.count), to: longest, by: -1) where text.hasSuffix(String(stop.prefix(length))) {
+                longest = length
+                break
+            }
+        }
+        return longest
+    }
+}

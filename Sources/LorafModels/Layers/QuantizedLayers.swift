@@ -1,0 +1,51 @@
+import LorafKernels
+import LorafTensor
+
+/// A frozen fully connected layer whose weight stays in ggml blocks (a GGUF checkpoint's Q4_1, Q8_0, ...):
+/// y = x · Wᵀ + b computed from the blocks (``QuantizedWeight``), input gradients too, never a weight gradient.
+/// `bias` [out] (optional) is an ordinary Float32 parameter. Strategies wrap it like a ``Linear`` (LoRA's base
+/// stays 4-bit: QLoRA); merging into it needs requantization and is refused.
+public final class QuantizedLinear: UnaryModule, LinearLayer {
+    public let weight: QuantizedWeight
+    public var inFeatures: Int { weight.columns }
+    public var outFeatures: Int { weight.rows }
+
+    public init(weight: QuantizedWeight, bias: Tensor? = nil) {
+        self.weight = weight
+        super.init()
+        if let bias { register(parameter: "bias", bias) }
+    }
+
+    public var bias: Tensor? { parameterIfPresent("bias") }
+    public override var kind: String { "QuantizedLinear" }
+    public override var summaryLine: String { "in=\(inFeatures), out=\(outFeatures), \(weight.format)" }
+
+    public func dequantizedWeight() -> Tensor { weight.dequantized() }
+
+    public func addToWeight(_ delta: Tensor) throws {
+        throw ModelError.invalid("cannot merge into a \(weight.format) weight in place (its blocks would need requantizing)")
+    }
+
+    public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
+        try x.quantizedLinear(weight, bias: bias)
+    }
+}
+
+/// A frozen token table in ggml blocks (GGUF `token_embd.weight`, often Q8_0): ids [...] → [..., dim], each row
+/// dequantized as it is looked up. With tied embeddings the output layer is a ``QuantizedLinear`` over the same
+/// ``QuantizedWeight``.
+public final class QuantizedEmbedding: Module, TokenEmbedding {
+    public let weight: QuantizedWeight
+
+    public init(weight: QuantizedWeight) {
+        self.weight = weight
+        super.init()
+    }
+
+    public override var kind: String { "QuantizedEmbedding" }
+    public override var summaryLine: String { "count=\(weight.rows), dim=\(weight.columns), \(weight.format)" }
+
+    public func forward(_ ids: IntTensor) throws -> Tensor {
+        try weight.gatherRows(ids.scalars).reshaped(ids.shape + [weight.columns])
+    }
+}

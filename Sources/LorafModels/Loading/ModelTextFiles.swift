@@ -1,0 +1,49 @@
+import Foundation
+import LorafFormats
+import LorafTokenizers
+
+/// The tokenizer and chat template that come with a model, wherever it was loaded from: a Hugging Face folder
+/// (tokenizer.json / vocab.txt, tokenizer_config.json's `chat_template`, or a chat_template.jinja file) or a GGUF
+/// file (`tokenizer.ggml.*` and `tokenizer.chat_template` metadata).
+public enum ModelTextFiles {
+    /// The tokenizer of the model at `url` (a folder or a `.gguf` file).
+    /// - Throws: `TokenizerError` for a missing or malformed tokenizer, `GGUFError` for a bad GGUF file.
+    public static func tokenizer(for url: URL) throws -> any Tokenizer {
+        guard url.pathExtension.lowercased() == "gguf" else { return try AutoTokenizer.load(modelDirectory: url) }
+        return try AutoTokenizer.load(gguf: tokenizerMetadata(GGUFFile(contentsOf: url).metadata))
+    }
+
+    /// The model's chat template source (Jinja2), or nil when it has none.
+    /// - Throws: for a GGUF file that cannot be read, or a tokenizer_config.json that is not JSON.
+    public static func chatTemplateSource(for url: URL) throws -> String? {
+        if url.pathExtension.lowercased() == "gguf" {
+            return try GGUFFile(contentsOf: url).metadata["tokenizer.chat_template"]?.string
+        }
+        let jinja = url.appendingPathComponent("chat_template.jinja")
+        if let text = try? String(contentsOf: jinja, encoding: .utf8) { return text }
+        let config = url.appendingPathComponent("tokenizer_config.json")
+        guard let data = try? Data(contentsOf: config) else { return nil }
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ModelError.invalid("\(config.path): not a JSON object")
+        }
+        return object["chat_template"] as? String
+    }
+
+    /// `tokenizer.ggml.*` metadata as the tokenizers take it.
+    /// - Throws: `GGUFError` for a missing `tokenizer.ggml.model` or `tokens`, or a value of the wrong type.
+    public static func tokenizerMetadata(_ metadata: GGUFMetadata) throws -> GGUFTokenizerMetadata {
+        func int(_ key: String) throws -> Int? { try metadata[key].map { _ in try metadata.int(key) } }
+        func bool(_ key: String) throws -> Bool? { try metadata[key].map { _ in try metadata.bool(key) } }
+        return GGUFTokenizerMetadata(
+            model: try metadata.string("tokenizer.ggml.model"),
+            preTokenizer: try metadata["tokenizer.ggml.pre"].map { _ in try metadata.string("tokenizer.ggml.pre") },
+            tokens: try metadata.stringArray("tokenizer.ggml.tokens"),
+            tokenTypes: try metadata["tokenizer.ggml.token_type"].map { _ in try metadata.intArray("tokenizer.ggml.token_type").map { Int32(truncatingIfNeeded: $0) } },
+            scores: try metadata["tokenizer.ggml.scores"].map { _ in try metadata.floatArray("tokenizer.ggml.scores") },
+            merges: try metadata["tokenizer.ggml.merges"].map { _ in try metadata.stringArray("tokenizer.ggml.merges") },
+            bosTokenId: try int("tokenizer.ggml.bos_token_id"), eosTokenId: try int("tokenizer.ggml.eos_token_id"),
+            unknownTokenId: try int("tokenizer.ggml.unknown_token_id"), paddingTokenId: try int("tokenizer.ggml.padding_token_id"),
+            addBosToken: try bool("tokenizer.ggml.add_bos_token"), addEosToken: try bool("tokenizer.ggml.add_eos_token"),
+            addSpacePrefix: try bool("tokenizer.ggml.add_space_prefix"))
+    }
+}

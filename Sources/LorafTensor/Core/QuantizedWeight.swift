@@ -1,0 +1,94 @@
+import LorafKernels
+
+/// A frozen weight matrix W [rows, columns] kept in ggml blocks (Q4_0, Q4_1, Q8_0, Q4_K, Q6_K, ... or F16/BF16),
+/// as a GGUF file stores it: the model computes with the blocks and never holds a Float32 copy, so a 4-bit model
+/// takes about its file size in memory. Owns a copy of the blocks (rows optionally reordered on the way in).
+public final class QuantizedWeight {
+    public let format: QuantFormat
+    /// Rows (output features) and columns (input features, a whole number of blocks).
+    public let rows: Int
+    public let columns: Int
+    private let buffer: UnsafeMutableRawBufferPointer
+    /// The blocks as the kernels read them; valid while this object lives.
+    public let matrix: QuantizedMatrix
+
+    /// Copies `rows` rows of blocks from `bytes`; with `rowOrder`, row r of the weight is row `rowOrder[r]` of
+    /// `bytes` (how a loader undoes a row permutation without dequantizing).
+    /// - Throws: `QuantError` when `bytes` is too short for the shape or `columns` is not a whole number of blocks;
+    ///   `TensorError.invalidArgument` for a `rowOrder` that is not a permutation of 0..<rows.
+    public init(format: QuantFormat, rows: Int, columns: Int, copying bytes: UnsafeRawBufferPointer, rowOrder: [Int]? = nil) throws {
+        let source = try QuantizedMatrix(format: format, rows: rows, columns: columns, bytes: bytes)
+        if let rowOrder, rowOrder.count != rows || Set(rowOrder) != Set(0..<rows) {
+            throw TensorError.invalidArgument(op: "QuantizedWeight", message: "the row order is not a permutation of 0..<\(rows)")
+        }
+        self.format = format
+        self.rows = rows
+        self.columns = columns
+        let rowBytes = source.rowBytes
+        buffer = .allocate(byteCount: Swift.max(rows * rowBytes, 1), alignment: 64)
+        for r in 0..<rows {
+            (buffer.baseAddress! + r * rowBytes).copyMemory(from: source.row(rowOrder?[r] ?? r), byteCount: rowBytes)
+        }
+        matrix = try QuantizedMatrix(format: format, rows: rows, columns: columns,
+                                     bytes: UnsafeRawBufferPointer(start: buffer.baseAddress, count: rows * rowBytes))
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Bytes held.
+    public var byteCount: Int { rows * matrix.rowBytes }
+
+    /// The whole matrix as Float32 [rows, columns], values exactly as ggml dequantizes them.
+    public func dequantized() -> Tensor {
+        let out = Tensor(uninitialized: [rows, columns])
+        if rows > 0 { Kernels.dequantize(matrix, rows: 0..<rows, into: out.data) }
+        return out
+    }
+
+    /// Rows `ids` dequantized → [ids.count, columns] (an embedding lookup). Throws naming an id outside 0..<rows.
+    public func gatherRows(_ ids: [Int]) throws -> Tensor {
+        if let bad = ids.firstIndex(where: { $0 < 0 || $0 >= rows }) {
+            throw TensorError.invalidArgument(op: "embedding", message: "id \(ids[bad]) at flat position \(bad) is outside 0..<\(rows)")
+        }
+        let out = Tensor(uninitialized: [ids.count, columns])
+        for (i, id) in ids.enumerated() { Kernels.dequantize(matrix, rows: id..<(id + 1), into: out.data + i * columns) }
+        return out
+    }
+}
+
+extension Tensor {
+    /// y = x · Wᵀ + b with W kept in blocks (``QuantizedWeight``): x [..., in] → [..., out]. W is frozen: the
+    /// backward gives dx = g · W (computed from the blocks) and db; never a weight gradient.
+    /// - Throws: `TensorError.shapeMismatch` when x's last axis is not W's columns or b is not [out].
+    public func quantizedLinear(_ weight: QuantizedWeight, bias: Tensor? = nil) throws -> Tensor {
+        let outFeatures = weight.rows, inFeatures = weight.columns
+        guard rank >= 1, shape[rank - 1] == inFeatures else {
+            throw TensorError.shapeMismatch(op: "linear", lhs: shape, rhs: [outFeatures, inFeatures], detail: "input features must equal the weight's second extent")
+        }
+        if let bias, bias.shape != [outFeatures] {
+            throw TensorError.shapeMismatch(op: "linear", lhs: [outFeatures, inFeatures], rhs: bias.shape, detail: "bias must be [\(outFeatures)]")
+        }
+        let x = contiguousData(), rows = count / Swift.max(inFeatures, 1)
+        let out = Tensor(uninitialized: Array(shape.dropLast()) + [outFeatures])
+        Kernels.quantizedLinear(x.data, m: rows, weight: weight.matrix, into: out.data, accumulate: false)
+        if let bias {
+            let b = bias.contiguousData().data
+            for r in 0..<rows {
+                let y = out.data + r * outFeatures
+                for j in 0..<outFeatures { y[j] += b[j] }
+            }
+        }
+        let inputShape = shape
+        return Tensor.record(out, name: "quantized_linear", inputs: [self] + (bias.map { [$0] } ?? [])) { g, needs in
+            let gd = g.contiguousData()
+            var dx: Tensor?
+            if needs[0] {
+                let d = Tensor(uninitialized: inputShape)
+                Kernels.quantizedLinearInputGradient(gd.data, m: rows, weight: weight.matrix, into: d.data, accumulate: false)
+                dx = d
+            }
+            guard needs.count > 1 else { return [dx] }
+            return [dx, needs[1] ? try gd.reshaped([rows, outFeatures]).sum(axes: [0]) : nil]
+        }
+    }
+}
