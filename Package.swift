@@ -4,7 +4,7 @@
 // One target per concern (see docs/architecture.md):
 //   CLua / CLuaBridge      Lua 5.4 (Debian's liblua5.4-dev) and the C trampolines Swift cannot express
 //   CKernelSupport         CPU feature detection for the run-time kernel choice
-//   LorafKernels           SGEMM, thread pool and fused SIMD kernels (+ per-ISA microkernel modules)
+//   LorafKernels           SGEMM, thread pool, fused SIMD kernels, ggml quantized blocks (+ per-ISA modules)
 //   LorafTensor            Float32 tensors, ops and reverse-mode autodiff
 //   LorafFormats           safetensors and GGUF readers/writers, the WeightSource protocol
 //   LorafTokenizers        tokenizers: WordPiece, byte-level BPE, SentencePiece (tokenizer.json, vocab.txt, GGUF arrays)
@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "CMPIShim", dependencies: ["CMPI"]),
         .target(name: "LorafDistributed", dependencies: ["CMPIShim", "LorafKernels", "LorafTraining"]),
         .target(name: "LorafGeneration", dependencies: ["LorafStrategies", "LorafTemplates"]),
-        .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining", "LorafDistributed"]),
+        .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining", "LorafGeneration", "LorafDistributed"]),
         // Plugins are compiled against this build's modules and resolve loraf's symbols in the program that
         // loads them, so there is one copy of every type and registry (docs/plugins.md). Whatever links the
         // loader therefore exports its symbols.
@@ -73,7 +73,8 @@ let package = Package(
         .target(name: "LorafPlugins", dependencies: ["LorafPluginAPI", "LorafLua"],
                 linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
         .executableTarget(name: "loraf", dependencies: [
-            "LorafLua", "LorafPlugins", "LorafDistributed", "CEditLine",
+            "LorafLua", "LorafPlugins", "LorafGeneration", "LorafTemplates", "LorafStrategies", "LorafKernels", "LorafDistributed",
+            "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared by the test targets (repository paths, the MiniLM folder, seeded data, comparisons); in no product.

@@ -34,6 +34,11 @@ public struct GGUFMetadata: Equatable, Sendable {
         self.index = index
     }
 
+    /// Equal when the entries are (the file names may differ).
+    public static func == (left: GGUFMetadata, right: GGUFMetadata) -> Bool {
+        left.entries == right.entries
+    }
+
     /// The keys, in file order.
     public var keys: [String] { entries.map(\.key) }
 

@@ -37,7 +37,10 @@ public final class LanguageModel {
     }
 
     /// The special tokens a chat template sees (`bos_token`, `eos_token`, ...), as transformers passes them.
-    public var specialTokens: [String: String] {
+    public var specialTokens: [String: String] { LanguageModel.specialTokens(of: tokenizer) }
+
+    /// `tokenizer`'s special tokens by their transformers names (`bos_token`, `eos_token`, `pad_token`, `unk_token`).
+    public static func specialTokens(of tokenizer: any Tokenizer) -> [String: String] {
         var out: [String: String] = [:]
         for (name, id) in [("bos_token", tokenizer.bosTokenId), ("eos_token", tokenizer.eosTokenId),
                            ("pad_token", tokenizer.padTokenId), ("unk_token", tokenizer.unknownTokenId)] {

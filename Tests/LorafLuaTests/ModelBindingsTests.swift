@@ -57,7 +57,7 @@ final class ModelBindingsTests: XCTestCase {
         XCTAssertEqual(lua.error("model:predict{texts = {'x'}, maxlen = 3}"),
                        "test:1: Model:predict: unknown argument 'maxlen' (expected one of: max_length, pairs, texts)")
         XCTAssertEqual(lua.error("loraf.load_model(path, {task = 'tagging'})"),
-                       "test:1: loraf.load_model: 'task' must be \"classification\" or \"base\", got string \"tagging\"")
+                       "test:1: loraf.load_model: 'task' must be \"classification\", \"causal_lm\" or \"base\", got string \"tagging\"")
         let missing = try XCTUnwrap(lua.error("loraf.load_model('/nonexistent/model')"))
         XCTAssertTrue(missing.contains("/nonexistent/model"), missing)
     }

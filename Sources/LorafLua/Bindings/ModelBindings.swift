@@ -1,6 +1,7 @@
 import Foundation
 import LorafModels
 import LorafStrategies
+import LorafTemplates
 import LorafTensor
 import LorafTokenizers
 
@@ -8,37 +9,49 @@ import LorafTokenizers
 enum ModelBindings: LuaBindings {
     static func register(in module: LuaModuleBuilder) throws {
         let modelClass = module.defineClass(ModelObject.self, name: "Model", doc: """
-            A transformer model (BERT family) loaded from a Hugging Face folder, with its tokenizer and any \
+            A transformer model (BERT, Llama, Qwen2, Mistral) loaded from a Hugging Face folder or a GGUF file, with its tokenizer and any \
             adapters attached. `tostring(model)` shows the module tree with paths, kinds and parameter shapes.
             """)
         modelClass.tostring { $0.adapted.base.description }
         module.function("load_model", doc: """
-            loraf.load_model(path [, {task = "classification", num_labels = 2, seed = 0}]) -> Model
-            Loads the model folder `path` (config.json, model.safetensors and the tokenizer). task "classification" \
-            adds a sequence-classification head of num_labels outputs (newly initialised from `seed` unless the \
-            checkpoint has one); task "base" is the bare encoder. The model starts in evaluation mode. Errors name \
-            the file and field or tensor that is missing or wrong.
+            loraf.load_model(path [, {task = ..., num_labels = 2, seed = 0}]) -> Model
+            Loads a Hugging Face model folder (config.json, model.safetensors or shards, the tokenizer) or a GGUF \
+            file, with its tokenizer and chat template. task "causal_lm" (the default for a GGUF file and for a \
+            folder whose config names a ...ForCausalLM) keeps the language-modelling head; "classification" (the \
+            default otherwise) adds a sequence-classification head of num_labels outputs (newly initialised from \
+            `seed` unless the checkpoint has one); "base" is the bare body. A GGUF model keeps its quantized \
+            weights in their blocks. The model starts in evaluation mode. Errors name the file and field or tensor \
+            that is missing or wrong.
+            Example:
+            local lm = loraf.load_model("models/SmolLM2-135M-Instruct.Q4_1.gguf")
+            print(lm:generate{messages = {{role = "user", content = "What is the capital of France?"}}, max_new_tokens = 16})
+            --> The capital of France is Paris.
             """) { args in
-            let directory = URL(fileURLWithPath: try args.string(1))
+            let url = URL(fileURLWithPath: try args.string(1))
             let options = try args.options(2, keys: ["task", "num_labels", "seed"])
             let task: ModelTask
-            switch try options.string("task") ?? "classification" {
+            switch try options.string("task") ?? ModelBindings.defaultTask(for: url) {
             case "classification": task = .classification(numLabels: try options.positiveInteger("num_labels") ?? 2)
-            case "base":
+            case let other:
                 guard !options.value("num_labels").isPresent else {
                     throw LuaError.argument("\(options.function): 'num_labels' only applies to task \"classification\"")
                 }
-                task = .base
-            default: throw options.error("task", mustBe: "\"classification\" or \"base\"")
+                switch other {
+                case "base": task = .base
+                case "causal_lm": task = .causalLM
+                default: throw options.error("task", mustBe: "\"classification\", \"causal_lm\" or \"base\"")
+                }
             }
             let seed = try options.integer("seed") ?? 0
-            let model = try ModelLoader.load(directory, task: task, seed: UInt64(bitPattern: Int64(seed)))
-            let tokenizer = Result { try WordPieceTokenizer(modelDirectory: directory) }
-            return [.object(ModelObject(adapted: AdaptedModel(model), directory: directory, tokenizer: tokenizer))]
+            let model = try ModelLoader.load(url, task: task, seed: UInt64(bitPattern: Int64(seed)))
+            let tokenizer = Result { try ModelTextFiles.tokenizer(for: url) }
+            let template = Result { try ModelTextFiles.chatTemplateSource(for: url).map { try ChatTemplate(source: $0) } }
+            return [.object(ModelObject(adapted: AdaptedModel(model), directory: url, tokenizer: tokenizer, chatTemplate: template))]
         }
         registerRunning(on: modelClass)
         ModelInspection.register(on: modelClass)
         AdapterBindings.register(on: modelClass)
+        GenerationBindings.register(on: modelClass)
     }
 
     private static func registerRunning(on modelClass: LuaClass<ModelObject>) {
@@ -102,5 +115,13 @@ enum ModelBindings: LuaBindings {
             model:train()
             Training mode: dropout on.
             """) { object, _ in object.adapted.base.train(); return [] }
+    }
+
+    /// "causal_lm" for a GGUF file or a config.json naming a ...ForCausalLM architecture, else "classification".
+    static func defaultTask(for url: URL) -> String {
+        if url.pathExtension.lowercased() == "gguf" { return "causal_lm" }
+        guard let config = try? ConfigReader.json(contentsOf: url.appendingPathComponent("config.json")),
+              case let .array(names)? = config.value("architectures") else { return "classification" }
+        return names.contains { if case let .string(name) = $0 { return name.hasSuffix("ForCausalLM") }; return false } ? "causal_lm" : "classification"
     }
 }

@@ -1,21 +1,48 @@
 import Foundation
 import LorafModels
 import LorafStrategies
+import LorafGeneration
+import LorafTemplates
 import LorafTensor
 import LorafTokenizers
 
-/// What a Lua `Model` value holds: the adapted model and the tokenizer of the folder it came from.
+/// What a Lua `Model` value holds: the adapted model, and the tokenizer and chat template of the folder or GGUF
+/// file it came from.
 final class ModelObject {
     let adapted: AdaptedModel
-    /// The model folder, also written as `base_model_name_or_path` when an adapter is saved.
+    /// The model folder or GGUF file, also written as `base_model_name_or_path` when an adapter is saved.
     let directory: URL
-    /// The folder's tokenizer, or why it could not be loaded (reported when texts are given).
-    let tokenizer: Result<WordPieceTokenizer, Error>
+    /// The model's tokenizer, or why it could not be loaded (reported when texts are given).
+    let tokenizer: Result<any Tokenizer, Error>
+    /// The model's chat template, or why it could not be read (nil: it has none).
+    let chatTemplate: Result<ChatTemplate?, Error>
 
-    init(adapted: AdaptedModel, directory: URL, tokenizer: Result<WordPieceTokenizer, Error>) {
+    init(adapted: AdaptedModel, directory: URL, tokenizer: Result<any Tokenizer, Error>, chatTemplate: Result<ChatTemplate?, Error> = .success(nil)) {
         self.adapted = adapted
         self.directory = directory
         self.tokenizer = tokenizer
+        self.chatTemplate = chatTemplate
+    }
+
+    /// The tokenizer, or a Lua error for `function` saying why there is none.
+    func loadedTokenizer(for function: String) throws -> any Tokenizer {
+        switch tokenizer {
+        case .success(let loaded): return loaded
+        case .failure(let error): throw LuaError.argument("\(function): the model has no usable tokenizer: \(describe(error))")
+        }
+    }
+
+    /// The WordPiece tokenizer that classification training and evaluation read data with.
+    func classificationTokenizer(for function: String) throws -> WordPieceTokenizer {
+        guard let wordPiece = try loadedTokenizer(for: function) as? WordPieceTokenizer else {
+            throw LuaError.argument("\(function): classification data is tokenized with a WordPiece (BERT) tokenizer; this model's is \(type(of: try loadedTokenizer(for: function)))")
+        }
+        return wordPiece
+    }
+
+    /// The model (for generation) with its tokenizer and chat template.
+    func languageModel(for function: String) throws -> LanguageModel {
+        LanguageModel(model: adapted, tokenizer: try loadedTokenizer(for: function), chatTemplate: try chatTemplate.get(), source: directory)
     }
 
     /// Runs `body` in evaluation mode without recording gradients, restoring the previous mode afterwards.
@@ -45,12 +72,12 @@ enum ModelInputs {
         }
         if let texts {
             guard !texts.isEmpty else { throw options.error("texts", mustBe: "a non-empty list of strings") }
-            let tokenizer: WordPieceTokenizer
-            switch model.tokenizer {
-            case .success(let loaded): tokenizer = loaded
-            case .failure(let error): throw LuaError.argument("\(options.function): 'texts' needs the model folder's tokenizer: \(describe(error))")
+            let tokenizer = try model.loadedTokenizer(for: options.function)
+            guard let wordPiece = tokenizer as? WordPieceTokenizer else {
+                guard !options.value("pairs").isPresent else { throw options.error("pairs", mustBe: "absent: text pairs need a WordPiece (BERT) tokenizer") }
+                return try paddedBatch(texts, tokenizer, maxLength: try options.positiveInteger("max_length"), adapterNames: adapterNames)
             }
-            let encoded = try tokenizer.encodeBatch(texts, pairs: try options.stringList("pairs"),
+            let encoded = try wordPiece.encodeBatch(texts, pairs: try options.stringList("pairs"),
                                                     maxLength: try options.positiveInteger("max_length"))
             let shape = [encoded.batchSize, encoded.sequenceLength]
             func matrix(_ values: [Int32]) throws -> IntTensor { try IntTensor(shape: shape, scalars: values.map { Int($0) }) }
@@ -63,6 +90,20 @@ enum ModelInputs {
         guard let inputIds = try ids(options, "input_ids") else { throw options.error("input_ids", mustBe: "present") }
         return try ModelInput(inputIds: inputIds, attentionMask: try ids(options, "attention_mask"),
                                 tokenTypeIds: try ids(options, "token_type_ids"), adapterNames: adapterNames)
+    }
+
+    /// Texts encoded with the tokenizer's special tokens, cut to `maxLength` and right-padded to the longest (pad:
+    /// the tokenizer's pad, else EOS, else 0; the mask marks the padding).
+    private static func paddedBatch(_ texts: [String], _ tokenizer: any Tokenizer, maxLength: Int?, adapterNames: [String?]?) throws -> ModelInput {
+        let encoded = try texts.map { text -> [Int] in
+            let ids = try tokenizer.encodeIds(text, addSpecialTokens: true)
+            return maxLength.map { Array(ids.prefix($0)) } ?? ids
+        }
+        let width = Swift.max(1, encoded.map(\.count).max() ?? 1), pad = tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0
+        let ids = encoded.flatMap { $0 + [Int](repeating: pad, count: width - $0.count) }
+        let mask = encoded.flatMap { [Int](repeating: 1, count: $0.count) + [Int](repeating: 0, count: width - $0.count) }
+        return try ModelInput(inputIds: IntTensor(shape: [texts.count, width], scalars: ids),
+                              attentionMask: IntTensor(shape: [texts.count, width], scalars: mask), adapterNames: adapterNames)
     }
 
     /// The [batch, seq] integer matrix under `key` (a tensor or lists of lists), nil when absent.

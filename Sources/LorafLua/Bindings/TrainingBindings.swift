@@ -93,9 +93,7 @@ enum TrainingBindings: LuaBindings {
             """) { args in
             let options = try args.options(1, keys: ["model", "data", "batch_size", "max_length"])
             let model = try options.required("model") { try options.object($0, as: ModelObject.self) }
-            guard case .success(let tokenizer) = model.tokenizer else {
-                throw LuaError.argument("\(options.function): the model folder has no usable tokenizer")
-            }
+            let tokenizer = try model.classificationTokenizer(for: options.function)
             guard let data = try dataset(options, "data", numLabels: model.adapted.base.numLabels) else {
                 throw LuaError.argument("\(options.function): missing required argument 'data'")
             }
@@ -146,9 +144,7 @@ enum TrainingBindings: LuaBindings {
     }
 
     static func makeTrainer(_ options: LuaOptions, model: ModelObject, state: LuaState) throws -> Trainer {
-        guard case .success(let tokenizer) = model.tokenizer else {
-            throw LuaError.argument("\(options.function): the model folder has no usable tokenizer")
-        }
+        let tokenizer = try model.classificationTokenizer(for: options.function)
         let numLabels = model.adapted.base.numLabels
         guard numLabels != nil else {
             throw LuaError.argument("\(options.function): the model has no classification head (load it with task = \"classification\")")
