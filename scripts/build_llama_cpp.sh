@@ -32,6 +32,7 @@ command -v cmake >/dev/null || python3 -m pip install --quiet cmake
 cmake -S "src-$version/vendor/llama.cpp" -B build -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DLLAMA_CURL=OFF \
   -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF >/dev/null
 targets=(llama-bench llama-export-lora)
-cmake --build build --target help | grep -q "llama-completion" && targets+=(llama-completion) || targets+=(llama-cli)
+available="$(cmake --build build --target help)"
+grep -q "llama-completion" <<<"$available" && targets+=(llama-completion) || targets+=(llama-cli)
 cmake --build build -j "${JOBS:-2}" --target "${targets[@]}"
 ls -1 build/bin
