@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "LorafTemplates"),
         .target(name: "LorafModels", dependencies: ["LorafTensor", "LorafFormats", "LorafTokenizers"]),
         .target(name: "LorafStrategies", dependencies: ["LorafModels"]),
-        .target(name: "LorafTraining", dependencies: ["LorafStrategies"]),
+        .target(name: "LorafTraining", dependencies: ["LorafStrategies", "LorafTokenizers", "LorafTemplates"]),
         .target(name: "LorafGeneration", dependencies: ["LorafStrategies", "LorafTemplates"]),
         .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining", "LorafGeneration"]),
         // Plugins are compiled against this build's modules and resolve loraf's symbols in the program that
