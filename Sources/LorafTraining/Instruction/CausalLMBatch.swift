@@ -5,7 +5,7 @@ import LorafTensor
 /// All tensors are [B, S] with S the longest row: `inputIds` padded with the pad id, `attentionMask` 1 on real
 /// tokens and 0 on padding, `labels` -100 on padding (and wherever the row's labels are -100), `positionIds`
 /// and `segmentIds` as in ``PackedSequence`` (0 on padding). Unpacked rows have one segment and positions 0..<n.
-public struct CausalLMBatch: Sendable {
+public struct CausalLMBatch {
     public let inputIds: IntTensor
     public let attentionMask: IntTensor
     public let labels: IntTensor
