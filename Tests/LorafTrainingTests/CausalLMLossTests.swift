@@ -2,6 +2,9 @@ import XCTest
 import Foundation
 import LorafTensor
 import LorafTestSupport
+import LorafFormats
+import LorafModels
+import LorafStrategies
 @testable import LorafTraining
 
 final class CausalLMLossTests: XCTestCase {
@@ -51,5 +54,40 @@ final class CausalLMLossTests: XCTestCase {
         let nothing = try CausalLMLoss(logits: logits, labels: IntTensor(shape: [1, 3], scalars: [0, -100, -100]))
         XCTAssertEqual(nothing.labelledTokens, 0)
         XCTAssertEqual(try nothing.mean.item(), 0)
+    }
+}
+
+/// The loss of the PEFT fixture batch (SmolLM2 Q4_1 with the fixture's LoRA adapter; Tests/Fixtures/smollm2/README.md).
+final class CausalLMLossFixtureTests: XCTestCase {
+    let fixtures = fixturesDirectory.appendingPathComponent("smollm2")
+
+    /// The model with the fixture's LoRA attached by hand (r 8, alpha 16, q_proj and v_proj) and its weights copied
+    /// in by PEFT key: `AdapterFiles.load` does not take this causal-LM adapter yet (it tries to copy lm_head as a
+    /// module to save).
+    func modelWithFixtureAdapter() throws -> AdaptedModel {
+        let model = AdaptedModel(try ModelLoader.load(smolLM2GGUF(), task: .causalLM))
+        let options = Options(["r": .int(8), "lora_alpha": .int(16), "target_modules": .list([.string("q_proj"), .string("v_proj")]),
+                               "modules_to_save": .list([])], context: "test")
+        let adapter = try model.adapt(strategy: StrategyRegistry.shared.strategy(named: "lora"), name: "default", options: options)
+        let file = try SafeTensorsFile(contentsOf: fixtures.appendingPathComponent("peft_lora_causal/adapter_model.safetensors"))
+        let tensors = try adapter.stateForSaving(in: model).tensors
+        XCTAssertEqual(tensors.count, 120)
+        for (key, tensor) in tensors {
+            let saved = try file.tensor("base_model.model." + key)
+            XCTAssertEqual(saved.shape, tensor.shape, key)
+            for (i, value) in saved.scalars.enumerated() { tensor.data[i] = value }
+        }
+        return model
+    }
+
+    func testLossOfThePEFTBatchMatchesTransformers() throws {
+        let model = try modelWithFixtureAdapter()
+        let batch = try SafeTensorsFile(contentsOf: fixtures.appendingPathComponent("peft_lora_causal_batch.safetensors"))
+        let input = try ModelInput(inputIds: batch.intTensor("input_ids"), attentionMask: try batch.intTensor("attention_mask"))
+        let logits = try XCTUnwrap(GradMode.disabled { try model.forward(input, model.makeContext()) }.logits)
+        let loss = try CausalLMLoss(logits: logits, labels: batch.intTensor("labels"))
+        XCTAssertEqual(loss.labelledTokens, try batch.intTensor("labels").scalars.filter { $0 != -100 }.count,
+                       "only a label at position 0 has nothing to predict it, and the prompt is there")
+        XCTAssertEqual(try loss.mean.item(), try batch.tensor("loss").scalars[0], accuracy: 1e-4)
     }
 }
