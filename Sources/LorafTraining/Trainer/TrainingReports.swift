@@ -47,14 +47,9 @@ public struct TrainingSummary {
     public var peakRSSBytes: Int
     public var trainableParameters: Int
     public var totalParameters: Int
+    /// Seconds spent all-reducing gradients (0 in a single process; see ``GradientAllReduce``).
+    public var allReduceSeconds: Double = 0
+    /// Bytes all-reduced per optimizer step (0 in a single process).
+    public var allReduceBytesPerStep: Int = 0
 }
 
-/// Peak resident set size of this process in bytes (Linux VmHWM; 0 where unavailable).
-public func peakResidentBytes() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let kib = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
-        return kib * 1024
-    }
-    return 0
-}
