@@ -29,6 +29,10 @@ struct LlamaFamily: ModelFamily {
         return path
     }
 
+    func ggufTensorName(forParameter path: String, in model: TransformerModel) -> String? {
+        GGUFLlamaNames.ggufName(model.bodyPrefix.isEmpty ? "model." + path : path)
+    }
+
     func ggufRowPermutation(forParameter path: String, in model: TransformerModel) -> [Int]? {
         let config: LlamaConfig
         switch model {

@@ -35,7 +35,7 @@ public final class AdaptedModel {
 
     /// Attaches a new adapter with `strategy` configured by `options`, and makes it active.
     /// The generic option `modules_to_save` (module paths, PEFT's suffix rule) is handled here for every strategy;
-    /// task heads are added to it by default for classification models, as PEFT does for SEQ_CLS.
+    /// task heads are added to it by default for classification models only, as PEFT does for SEQ_CLS.
     /// - Throws: `StrategyError` for a bad option, a name in use, or targets that match nothing.
     @discardableResult
     public func adapt(strategy: Strategy, name: String, options: Options) throws -> Adapter {
@@ -44,7 +44,8 @@ public final class AdaptedModel {
         }
         guard adapters[name] == nil else { throw StrategyError.invalidOption("\(options.context): an adapter named '\(name)' is already attached") }
         var options = options
-        let saveTargets = try options.strings("modules_to_save") ?? base.headModulePaths
+        // Only a classification head is new and must train; a causal LM's lm_head stays frozen, as in PEFT.
+        let saveTargets = try options.strings("modules_to_save") ?? (base.numLabels != nil ? base.headModulePaths : [])
         options.ignore(["strategy", "name"])
         let adapter = try strategy.attach(to: self, adapterName: name, options: &options)
         do {
