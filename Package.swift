@@ -4,7 +4,7 @@
 // One target per concern (see docs/architecture.md):
 //   CLua / CLuaBridge      Lua 5.4 (Debian's liblua5.4-dev) and the C trampolines Swift cannot express
 //   CKernelSupport         CPU feature detection for the run-time kernel choice
-//   LorafKernels           SGEMM, thread pool and fused SIMD kernels (+ per-ISA microkernel modules)
+//   LorafKernels           SGEMM, thread pool, fused SIMD kernels, ggml quantized blocks (+ per-ISA modules)
 //   LorafTensor            Float32 tensors, ops and reverse-mode autodiff
 //   LorafFormats           safetensors and GGUF readers/writers, the WeightSource protocol
 //   LorafTokenizers        tokenizers: WordPiece, byte-level BPE, SentencePiece (tokenizer.json, vocab.txt, GGUF arrays)

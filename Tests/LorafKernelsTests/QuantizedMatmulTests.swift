@@ -47,7 +47,7 @@ final class QuantizedMatmulTests: XCTestCase {
         }
     }
 
-    /// Large enough for the parallel split of the direct path and several SGEMM panels (quantPanelFloats is 1 Mi).
+    /// Large enough for the parallel split of the direct path and several SGEMM panels (quantPanelFloats is 128 Ki).
     func testLargeShapesSplitAcrossThreadsAndPanels() {
         withKernelSettings(threads: 2, isa: CPU.detectedISA) {
             XCTAssertLessThan(forwardError(.q4_1, m: 1, n: 1029, k: 576, accumulate: false, seed: 1), tolerance)

@@ -3,10 +3,12 @@ extension Kernels {
     /// operations of ggml's `dequantize_row_*` (ggml-quants.c), so the values equal ggml's and the Python `gguf`
     /// package's bitwise (docs/kernels.md). SIMD for `CPU.isa`, serial.
     ///
-    /// Preconditions (unchecked, like `sgemm`'s): `count` is a multiple of `format.blockElements`, `blocks` holds
-    /// `count / blockElements` blocks, `output` holds `count` floats. `dequantize(_:_:count:)` checks them.
+    /// Preconditions: `count` is a multiple of `format.blockElements` (trapped), `blocks` holds
+    /// `count / blockElements` blocks and `output` holds `count` floats (unchecked, like `sgemm`'s buffers).
+    /// `dequantize(_:_:count:)` checks them all and throws instead.
     public static func dequantize(_ format: QuantFormat, from blocks: UnsafeRawPointer, count: Int,
                                   into output: UnsafeMutablePointer<Float>) {
+        precondition(count % format.blockElements == 0, "\(format): \(count) elements are not whole blocks")
         guard count > 0 else { return }
         quant.dequantize(typeID: format.rawValue, blocks, count: count, output)
     }

@@ -3,8 +3,8 @@ extension Kernels {
     /// takes dot products with up to four rows of x (`ISAQuant.linear`); from it on, panels of W are dequantized
     /// and multiplied by the SGEMM kernel. Not tuned on a quiet machine yet (docs/kernels.md).
     static let directQuantRowLimit = 8
-    /// Floats of W dequantized at a time on the SGEMM path (4 MiB).
-    static let quantPanelFloats = 1 << 20
+    /// Floats of W dequantized at a time on the SGEMM path (512 KiB: the panel and its packed copy stay in L2).
+    static let quantPanelFloats = 1 << 17
 
     /// y[m × n] = x[m × k] · Wᵀ, or y += x · Wᵀ when `accumulate`, for W = `weight` [n × k] kept in its blocks
     /// (a linear layer without bias: y[i, r] = Σ_p x[i, p] · W[r, p]).
@@ -12,8 +12,9 @@ extension Kernels {
     /// x and y are row-major and contiguous (strides k and n floats). W's values are exactly the dequantized ones
     /// (`dequantize`); only the order of the float sums differs from dequantize + `sgemm` (relative error ~1e-6).
     /// m < 8 with a block-quantized format streams the blocks once per four rows of x, split by rows of W over
-    /// `Parallel.threadCount` threads; otherwise panels of W (4 MiB of floats) are dequantized in parallel and
-    /// multiplied with `sgemm`. F32 weights at a 4-byte aligned address go to `sgemm` directly.
+    /// `Parallel.threadCount` threads; otherwise W is cut into panels of whole rows (about 512 KiB of floats, at
+    /// least two per thread), and each thread dequantizes its panels and multiplies them with `sgemm`. F32 weights
+    /// at a 4-byte aligned address go to `sgemm` directly.
     /// With m == 0 or n == 0 nothing happens; with k == 0, y is zeroed (kept when `accumulate`).
     public static func quantizedLinear(_ x: UnsafePointer<Float>, m: Int, weight: QuantizedMatrix,
                                        into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
@@ -25,13 +26,25 @@ extension Kernels {
                 set.linear(typeID: typeID, x: x, m: m, k: k, weights: weight.bytes, rowBytes: weight.rowBytes,
                            rows: rows, y: y, ldy: n, accumulate: accumulate)
             }
-            // About 4 chunks per thread, each a multiple of the 4-row tile.
-            let grain = max(4, (n / (4 * Parallel.threadCount) + 3) / 4 * 4)
+            // One chunk per thread for small matrices (each chunk costs a lock round), about four per thread for
+            // large ones (load balance); each a multiple of the 4-row tile.
+            let chunks = Parallel.threadCount * (n * k < 1 << 20 ? 1 : 4)
+            let grain = max(4, (n + chunks - 1) / chunks + 3) / 4 * 4
             if n * k * m < 1 << 15 { body(0..<n) } else { forEachRange(count: n, grain: grain, body) }
             return
         }
-        forEachPanel(of: weight) { panel, rows in
-            sgemm(transA: false, transB: true, m: m, n: rows.count, k: k, alpha: 1, a: x, lda: k, b: panel, ldb: k,
+        if let floats = alignedFloats(weight) {
+            sgemm(transA: false, transB: true, m: m, n: n, k: k, alpha: 1, a: x, lda: k, b: floats, ldb: k,
+                  beta: accumulate ? 1 : 0, c: y, ldc: n)
+            return
+        }
+        // Panels write disjoint columns of y: each thread dequantizes and multiplies its own (nested sgemm runs serially).
+        let rowsPerPanel = panelRows(weight, spread: true)
+        run(chunks: (n + rowsPerPanel - 1) / rowsPerPanel, parallel: m * n * k >= 1 << 18) { panel in
+            let rows = panel * rowsPerPanel..<min(n, (panel + 1) * rowsPerPanel)
+            let buffer = KernelThreadState.current.dequantized.floats(rows.count * k)
+            dequantize(weight, rows: rows, into: buffer)
+            sgemm(transA: false, transB: true, m: m, n: rows.count, k: k, alpha: 1, a: x, lda: k, b: buffer, ldb: k,
                   beta: accumulate ? 1 : 0, c: y + rows.lowerBound, ldc: n)
         }
     }
@@ -39,8 +52,8 @@ extension Kernels {
     /// dx[m × k] = dy[m × n] · W, or dx += dy · W when `accumulate`, for W = `weight` [n × k] kept in its blocks
     /// (the input gradient of `quantizedLinear`: dx[i, p] = Σ_r dy[i, r] · W[r, p]).
     ///
-    /// dy and dx are row-major and contiguous (strides n and k). Panels of W (4 MiB of floats, whole rows) are
-    /// dequantized in parallel and multiplied with `sgemm`, accumulating over the panels; W's values are exactly
+    /// dy and dx are row-major and contiguous (strides n and k). Panels of W (about 512 KiB of floats, whole rows)
+    /// are dequantized in parallel and multiplied with `sgemm`, accumulating over the panels; W's values are exactly
     /// the dequantized ones. With m == 0 or k == 0 nothing happens; with n == 0, dx is zeroed (kept when
     /// `accumulate`).
     public static func quantizedLinearInputGradient(_ dy: UnsafePointer<Float>, m: Int, weight: QuantizedMatrix,
@@ -51,27 +64,34 @@ extension Kernels {
             if !accumulate { dx.update(repeating: 0, count: m * k) }
             return
         }
-        forEachPanel(of: weight) { panel, rows in
-            sgemm(transA: false, transB: false, m: m, n: k, k: rows.count, alpha: 1, a: dy + rows.lowerBound, lda: n,
-                  b: panel, ldb: k, beta: accumulate || rows.lowerBound > 0 ? 1 : 0, c: dx, ldc: k)
-        }
-    }
-
-    /// Calls `body(panel, rows)` for consecutive row ranges of `weight` covering all its rows, `panel` holding
-    /// those rows as floats, row-major [rows.count × columns]: F32 weights at an aligned address in place (one
-    /// call), else dequantized into the calling thread's buffer, at most `quantPanelFloats` floats at a time.
-    private static func forEachPanel(of weight: QuantizedMatrix, _ body: (UnsafePointer<Float>, Range<Int>) -> Void) {
-        let (n, k) = (weight.rows, weight.columns)
-        if weight.format == .f32 && Int(bitPattern: weight.bytes) % MemoryLayout<Float>.alignment == 0 {
-            body(weight.bytes.assumingMemoryBound(to: Float.self), 0..<n)
+        if let floats = alignedFloats(weight) {
+            sgemm(transA: false, transB: false, m: m, n: k, k: n, alpha: 1, a: dy, lda: n, b: floats, ldb: k,
+                  beta: accumulate ? 1 : 0, c: dx, ldc: k)
             return
         }
-        let rowsPerPanel = min(n, max(1, quantPanelFloats / max(k, 1)))
-        let buffer = KernelThreadState.current.dequantized.floats(rowsPerPanel * max(k, 1))
+        // Panels are depth blocks of one product, so they run one after the other, each spread over the threads.
+        let rowsPerPanel = panelRows(weight, spread: false)
+        let buffer = KernelThreadState.current.dequantized.floats(rowsPerPanel * k)
         for start in stride(from: 0, to: n, by: rowsPerPanel) {
             let rows = start..<min(n, start + rowsPerPanel)
             dequantize(weight, rows: rows, into: buffer)
-            body(buffer, rows)
+            sgemm(transA: false, transB: false, m: m, n: k, k: rows.count, alpha: 1, a: dy + start, lda: n,
+                  b: buffer, ldb: k, beta: accumulate || start > 0 ? 1 : 0, c: dx, ldc: k)
         }
+    }
+
+    /// W's floats in place when it is F32 at a 4-byte aligned address, else nil.
+    private static func alignedFloats(_ weight: QuantizedMatrix) -> UnsafePointer<Float>? {
+        guard weight.format == .f32, Int(bitPattern: weight.bytes) % MemoryLayout<Float>.alignment == 0 else { return nil }
+        return weight.bytes.assumingMemoryBound(to: Float.self)
+    }
+
+    /// Rows of W per dequantized panel: about `quantPanelFloats` floats, rounded up to a multiple of the SGEMM
+    /// tile width, and with `spread` at most what gives every thread two panels.
+    private static func panelRows(_ weight: QuantizedMatrix, spread: Bool) -> Int {
+        let (n, nr) = (weight.rows, GEMMKernel.current.nr)
+        var rows = max(1, quantPanelFloats / max(weight.columns, 1))
+        if spread { rows = min(rows, (n + 2 * Parallel.threadCount - 1) / (2 * Parallel.threadCount)) }
+        return min(n, (rows + nr - 1) / nr * nr)
     }
 }
