@@ -60,7 +60,10 @@ final class CausalLMPeftParityTests: XCTestCase {
             for p in 0..<s { first2048 += logits.scalars[((row * s + p) * vocab)..<((row * s + p) * vocab + 2048)] }
         }
         XCTAssertLessThan(maxAbsDifference(last, try file.tensor("logits_last").scalars), 2e-3, "logits at each row's last real position")
-        XCTAssertLessThan(maxAbsDifference(first2048, try file.tensor("logits_first2048").scalars), 2e-3, "logits of ids 0..<2048")
+        // Padding positions are left out: what a padded query sees is an implementation detail of each library.
+        let mask = input.attentionMask.scalars
+        XCTAssertLessThan(maxAbsDifference(first2048, try file.tensor("logits_first2048").scalars) { mask[$0 / 2048] == 1 }, 2e-3,
+                          "logits of ids 0..<2048 at every real position")
     }
 
     func testLossAndEveryGradientMatchPEFT() throws {
