@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "LorafTemplates"),
         .target(name: "LorafModels", dependencies: ["LorafTensor", "LorafFormats", "LorafTokenizers"]),
         .target(name: "LorafStrategies", dependencies: ["LorafModels"]),
-        .target(name: "LorafTraining", dependencies: ["LorafStrategies"]),
+        .target(name: "LorafTraining", dependencies: ["LorafStrategies", "LorafKernels"]),
         .target(name: "LorafGeneration", dependencies: ["LorafStrategies", "LorafTemplates"]),
         .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining", "LorafGeneration"]),
         // Plugins are compiled against this build's modules and resolve loraf's symbols in the program that
@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "LorafTensorTests", dependencies: ["LorafTensor", "LorafTestSupport"]),
         .testTarget(name: "LorafFormatsTests", dependencies: ["LorafFormats", "LorafTestSupport"]),
         .testTarget(name: "LorafTokenizersTests", dependencies: ["LorafTokenizers", "LorafTestSupport"]),
-        .testTarget(name: "LorafTemplatesTests", dependencies: ["LorafTemplates", "LorafTestSupport"]),
+        .testTarget(name: "LorafTemplatesTests", dependencies: ["LorafTemplates", "LorafTensor", "LorafTestSupport"]),
         .testTarget(name: "LorafModelsTests", dependencies: ["LorafModels", "LorafTestSupport"]),
         .testTarget(name: "LorafStrategiesTests", dependencies: ["LorafStrategies", "LorafTestSupport"]),
         .testTarget(name: "LorafTrainingTests", dependencies: ["LorafTraining", "LorafTestSupport"]),

@@ -14,7 +14,8 @@ public enum LorafModule {
     /// Every binding group of the `loraf` module, in registration (and documentation) order.
     public static let bindings: [LuaBindings.Type] = [
         CoreBindings.self, TensorBindings.self, SafeTensorsBindings.self, TokenizerBindings.self, ModelBindings.self,
-        TrainingBindings.self, PluginBindings.self,
+        TrainingBindings.self, OptimBindings.self, ScheduleBindings.self, LossBindings.self, BatchBindings.self,
+        PluginBindings.self, StrategyBindings.self,
     ]
 
     /// Environment variable that, set to `1`, adds the `loraf_test` module (``TestHooks``).

@@ -61,7 +61,9 @@ extension LuaState {
             for result in results { try push(result) }
             return Int32(results.count)
         } catch let error as LuaError where error.kind != .argument {
-            pushString(error.message) // it came from Lua code and already names its position
+            // It came from Lua code (a callback, a hook, a Lua strategy) and already names its position; its
+            // traceback goes along, so the error shows where inside that code it happened.
+            pushString(error.description)
             return LORAF_RAISE_AS_IS
         } catch let error as LuaError {
             pushString(error.message)

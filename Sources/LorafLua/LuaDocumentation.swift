@@ -10,11 +10,21 @@ public struct LuaDocEntry: Equatable {
     public let signature: String
     /// One paragraph saying what it does.
     public let summary: String
+    /// Lua code showing it in use, with what it prints on lines starting `--> ` (empty when there is none).
+    /// docs/lua-api.md shows it as a `lua` block, and a test runs every such block and compares the output.
+    public let example: String
 
-    /// Parses a registration doc string: its first line is the signature, the rest the paragraph.
-    /// A doc string of one line is the paragraph and the signature defaults to `name`.
+    /// The line that starts an entry's example in a registration doc string.
+    static let exampleMarker = "\nExample:\n"
+
+    /// Parses a registration doc string: its first line is the signature, the rest the paragraph, optionally
+    /// followed by a line `Example:` and the example's lines. A doc string of one line is the paragraph and the
+    /// signature defaults to `name`.
     init(kind: Kind, name: String, doc: String) {
-        let lines = doc.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = doc.components(separatedBy: LuaDocEntry.exampleMarker)
+        let text = parts[0]
+        example = parts.count > 1 ? parts[1...].joined(separator: LuaDocEntry.exampleMarker).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
         self.kind = kind
         self.name = name
         if lines.count == 2 {
@@ -22,7 +32,7 @@ public struct LuaDocEntry: Equatable {
             summary = lines[1].trimmingCharacters(in: .whitespacesAndNewlines)
         } else {
             signature = name
-            summary = doc.trimmingCharacters(in: .whitespacesAndNewlines)
+            summary = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 }
@@ -52,8 +62,10 @@ public final class LuaDocumentation {
         }.joined(separator: "\n") + "\n\nloraf.help(\"name\") shows one entry."
     }
 
-    /// The signature, then the paragraph.
-    public func text(for entry: LuaDocEntry) -> String { "\(entry.signature)\n\n\(entry.summary)" }
+    /// The signature, then the paragraph and the example.
+    public func text(for entry: LuaDocEntry) -> String {
+        "\(entry.signature)\n\n\(entry.summary)" + (entry.example.isEmpty ? "" : "\n\nExample:\n\(entry.example)")
+    }
 
     /// Markdown reference of all entries (the content of docs/lua-api.md).
     public func markdown() -> String {
@@ -65,6 +77,7 @@ public final class LuaDocumentation {
             case .class: out += "\n## Class `\(entry.name)`\n\n\(entry.summary)\n"
             default: out += "\n### `\(entry.signature)`\n\n\(entry.summary)\n"
             }
+            if !entry.example.isEmpty { out += "\n```lua\n\(entry.example)\n```\n" }
         }
         return out
     }

@@ -21,6 +21,8 @@ public final class LuaState {
     public let documentation = LuaDocumentation()
     /// What Lua plugins registered in this state (`loraf.register_schedule` and the like).
     public let extensions = LuaExtensions()
+    /// Model parameters handed to Lua as live tensors, so in-place writes can refuse frozen ones.
+    let liveParameters = LiveParameters()
 
     /// Creates a state with the standard Lua libraries.
     /// - Throws: ``LuaError`` of kind `.runtime` if Lua cannot allocate the state.

@@ -104,10 +104,10 @@ extension Renderer {
             switch op {
             case "==": return .bool(Operators.equal(lhs, rhs))
             case "!=": return .bool(!Operators.equal(lhs, rhs))
-            case "<": return .bool(try Operators.compare(lhs, rhs, op) < 0)
-            case "<=": return .bool(try Operators.compare(lhs, rhs, op) <= 0)
-            case ">": return .bool(try Operators.compare(lhs, rhs, op) > 0)
-            case ">=": return .bool(try Operators.compare(lhs, rhs, op) >= 0)
+            case "<", "<=", ">", ">=":
+                let order = try Operators.compare(try defined(lhs, at: lhsExpression.location),
+                                                  try defined(rhs, at: rhsExpression.location), op)
+                return .bool(op == "<" ? order < 0 : op == "<=" ? order <= 0 : op == ">" ? order > 0 : order >= 0)
             case "in": return .bool(try Operators.contains(rhs, lhs))
             case "not in": return .bool(!(try Operators.contains(rhs, lhs)))
             case "~": return try Operators.bounded(.string(lhs.pythonString + rhs.pythonString))

@@ -27,14 +27,8 @@ enum Filters {
         case "select", "reject", "selectattr", "rejectattr", "map", "unique":
             return try Selection.apply(name, to: try renderer.iterate(value, at: invocation.location), invocation)
         default:
-            guard !value.isUndefined else { throw invocation.error(undefinedHint(value)) }
-            return try applyToDefined(name, value, invocation)
+            return try applyToValue(name, value, invocation)
         }
-    }
-
-    private static func undefinedHint(_ value: Value) -> String {
-        if case let .undefined(hint) = value { return hint }
-        return ""
     }
 
     private static func length(of value: Value, _ invocation: Invocation) throws -> Int {
@@ -47,7 +41,9 @@ enum Filters {
         }
     }
 
-    private static func applyToDefined(_ name: String, _ value: Value, _ invocation: Invocation) throws -> Value {
+    /// The text and sequence filters read an undefined value as Python reads Jinja2's `Undefined`: an empty
+    /// string, an empty sequence.
+    private static func applyToValue(_ name: String, _ value: Value, _ invocation: Invocation) throws -> Value {
         switch name {
         case "trim":
             return .string(PythonStrings.strip(value.pythonString, chars: try invocation.string(0, "chars"),
@@ -71,6 +67,7 @@ enum Filters {
 
     private static func items(_ value: Value, _ invocation: Invocation) throws -> [Value] {
         switch value {
+        case .undefined: return []
         case let .array(items): return items
         case let .string(text): return text.unicodeScalars.map { .string(String($0)) }
         case let .dictionary(dictionary): return dictionary.keys.map(Value.string)
@@ -89,6 +86,7 @@ enum Filters {
         case "list":
             return .array(try items(value, invocation))
         case "items":
+            if value.isUndefined { return .array([]) }
             guard case let .dictionary(dictionary) = value else { throw invocation.error("can only be applied to a mapping") }
             return .array(dictionary.pairs.map { .array([.string($0.key), $0.value]) })
         default:
@@ -102,6 +100,7 @@ enum Filters {
     }
 
     private static func numberFilter(_ name: String, _ value: Value, _ invocation: Invocation) throws -> Value {
+        if case let .undefined(hint) = value { throw invocation.error(hint) }
         switch (name, value) {
         case let ("abs", .int(number)): return .int(number == Int.min ? number : abs(number))
         case let ("abs", .double(number)): return .double(abs(number))

@@ -10,7 +10,7 @@ enum Globals {
         switch name {
         case "range": return Function(name: name, body: range)
         case "namespace", "dict":
-            return Function(name: name) { invocation in
+            return Function(name: name) { [unowned renderer] invocation in
                 var attributes = OrderedDictionary<Value>()
                 for argument in invocation.positional {
                     guard case let .dictionary(dictionary) = argument else {
@@ -19,7 +19,10 @@ enum Globals {
                     for pair in dictionary.pairs { attributes[pair.key] = pair.value }
                 }
                 for pair in invocation.keyword.pairs { attributes[pair.key] = pair.value }
-                return name == "dict" ? .dictionary(attributes) : .namespace(Namespace(attributes))
+                if name == "dict" { return .dictionary(attributes) }
+                let namespace = Namespace(attributes)
+                renderer.namespaces.append(namespace)
+                return .namespace(namespace)
             }
         case "raise_exception":
             return Function(name: name) { invocation in

@@ -37,6 +37,9 @@ struct JSONEncoding {
     }
 
     private func write(_ value: Value, level: Int, into output: inout String) throws {
+        if level > Value.maximumPrintDepth {
+            throw invocation.error("nesting deeper than \(Value.maximumPrintDepth) levels")
+        }
         switch value {
         case .none: output += "null"
         case let .bool(flag): output += flag ? "true" : "false"

@@ -50,13 +50,16 @@ enum Operators {
         }
     }
 
-    static func equal(_ lhs: Value, _ rhs: Value) -> Bool {
+    /// Python's `==`; containers nested deeper than `PythonText`'s print depth compare unequal (a bound on
+    /// recursion, not a case real data reaches).
+    static func equal(_ lhs: Value, _ rhs: Value, depth: Int = 0) -> Bool {
+        if depth > Value.maximumPrintDepth { return false }
         switch (lhs, rhs) {
         case (.undefined, .undefined), (.none, .none): return true
         case let (.string(a), .string(b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
-        case let (.array(a), .array(b)): return a.count == b.count && zip(a, b).allSatisfy { equal($0, $1) }
+        case let (.array(a), .array(b)): return a.count == b.count && zip(a, b).allSatisfy { equal($0, $1, depth: depth + 1) }
         case let (.dictionary(a), .dictionary(b)):
-            return a.count == b.count && a.pairs.allSatisfy { pair in b[pair.key].map { equal(pair.value, $0) } ?? false }
+            return a.count == b.count && a.pairs.allSatisfy { pair in b[pair.key].map { equal(pair.value, $0, depth: depth + 1) } ?? false }
         case let (.namespace(a), .namespace(b)): return a === b
         case let (.function(a), .function(b)): return a === b
         default:
@@ -67,12 +70,13 @@ enum Operators {
     }
 
     /// -1, 0 or 1; throws for types Python cannot order.
-    static func compare(_ lhs: Value, _ rhs: Value, _ op: String) throws -> Int {
+    static func compare(_ lhs: Value, _ rhs: Value, _ op: String, depth: Int = 0) throws -> Int {
+        if depth > Value.maximumPrintDepth { throw Failure.message("lists nested too deeply to compare") }
         switch (lhs, rhs) {
         case let (.string(a), .string(b)):
             return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) ? -1 : (equal(lhs, rhs) ? 0 : 1)
         case let (.array(a), .array(b)):
-            for (x, y) in zip(a, b) where !equal(x, y) { return try compare(x, y, op) }
+            for (x, y) in zip(a, b) where !equal(x, y, depth: depth + 1) { return try compare(x, y, op, depth: depth + 1) }
             return a.count < b.count ? -1 : (a.count == b.count ? 0 : 1)
         default:
             if let a = integer(lhs), let b = integer(rhs) { return a < b ? -1 : (a == b ? 0 : 1) }

@@ -10,8 +10,15 @@ extension Value {
         }
     }
 
+    /// Containers nested deeper than this print as `...` (as Python prints a container holding itself), so
+    /// a namespace that holds itself or a list wrapped thousands of times cannot overflow the stack.
+    static let maximumPrintDepth = 200
+
     /// Python's `repr(value)`.
-    var pythonRepr: String {
+    var pythonRepr: String { repr(depth: 0) }
+
+    private func repr(depth: Int) -> String {
+        if depth > Self.maximumPrintDepth { return "..." }
         switch self {
         case .undefined: return "Undefined"
         case .none: return "None"
@@ -19,12 +26,12 @@ extension Value {
         case let .int(number): return String(number)
         case let .double(number): return Self.pythonFloat(number)
         case let .string(text): return Self.pythonQuoted(text)
-        case let .array(items): return "[" + items.map(\.pythonRepr).joined(separator: ", ") + "]"
+        case let .array(items): return "[" + items.map { $0.repr(depth: depth + 1) }.joined(separator: ", ") + "]"
         case let .dictionary(dictionary):
-            let body = dictionary.pairs.map { Self.pythonQuoted($0.key) + ": " + $0.value.pythonRepr }
+            let body = dictionary.pairs.map { Self.pythonQuoted($0.key) + ": " + $0.value.repr(depth: depth + 1) }
             return "{" + body.joined(separator: ", ") + "}"
         case let .namespace(namespace):
-            let body = namespace.attributes.pairs.map { Self.pythonQuoted($0.key) + ": " + $0.value.pythonRepr }
+            let body = namespace.attributes.pairs.map { Self.pythonQuoted($0.key) + ": " + $0.value.repr(depth: depth + 1) }
             return "<Namespace {" + body.joined(separator: ", ") + "}>"
         case let .function(function): return "<function \(function.name)>"
         }

@@ -10,6 +10,9 @@ import Foundation
 final class Renderer {
     static let maximumCallDepth = 64
     static let maximumLoopIterations = 100_000
+    /// The deepest value a namespace attribute may hold: the one way a value can grow across loop
+    /// iterations, bounded so that printing, comparing and freeing it stay within the stack.
+    static let maximumNamespaceNesting = 256
 
     enum Flow {
         case normal, breakLoop, continueLoop
@@ -19,6 +22,8 @@ final class Renderer {
     let now: () -> Date
     private var callDepth = 0
     private var loopIterations = 0
+    /// The namespaces this render created, emptied when it ends (a namespace may hold itself).
+    var namespaces: [Namespace] = []
 
     init(context: [String: Value], now: @escaping () -> Date) {
         scopes = [context]
@@ -26,6 +31,7 @@ final class Renderer {
     }
 
     func render(_ body: [Statement]) throws -> String {
+        defer { namespaces.forEach { $0.attributes = OrderedDictionary() } }
         var output = ""
         _ = try execute(body, into: &output)
         return output
@@ -96,6 +102,11 @@ final class Renderer {
         case let .attribute(object, attribute):
             guard case let .namespace(namespace) = lookup(object) else {
                 throw TemplateError.render(message: "cannot assign attribute '\(attribute)' on '\(object)': not a namespace()",
+                                           at: location)
+            }
+            var visiting = Set<ObjectIdentifier>()
+            if value.nestingDepth(limit: Self.maximumNamespaceNesting, visiting: &visiting) > Self.maximumNamespaceNesting {
+                throw TemplateError.render(message: "value for '\(object).\(attribute)' nested deeper than \(Self.maximumNamespaceNesting) levels",
                                            at: location)
             }
             namespace.attributes[attribute] = value

@@ -32,7 +32,8 @@ public struct Template: @unchecked Sendable {
     ///   `TemplateError.render` with the line and column for what Jinja2 would raise at run time (an
     ///   attribute of an undefined value, a wrong type, a division by zero) and for the limits: macro
     ///   recursion deeper than 64 calls, more than 100,000 loop iterations, output or a built string
-    ///   longer than 32 MiB (a list longer than 32 Mi items), `range` longer than 100,000 items.
+    ///   longer than 32 MiB (a list longer than 32 Mi items), `range` longer than 100,000 items, a
+    ///   namespace attribute nested deeper than 256 levels.
     public func render(_ context: [String: TemplateValue], now: Date = Date()) throws -> String {
         let renderer = Renderer(context: context.mapValues(Value.init), now: { now })
         return try renderer.render(body)

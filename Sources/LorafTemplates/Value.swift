@@ -45,6 +45,28 @@ enum Value {
         }
     }
 
+    /// How deeply containers nest in this value, counting up to `limit + 1` at most (a namespace already on
+    /// the path counts once, so a namespace holding itself is finite).
+    func nestingDepth(limit: Int, visiting: inout Set<ObjectIdentifier>) -> Int {
+        guard limit >= 0 else { return 1 }
+        let children: [Value]
+        switch self {
+        case let .array(items): children = items
+        case let .dictionary(dictionary): children = dictionary.values
+        case let .namespace(namespace):
+            guard visiting.insert(ObjectIdentifier(namespace)).inserted else { return 0 }
+            defer { visiting.remove(ObjectIdentifier(namespace)) }
+            children = namespace.attributes.values
+        default: return 0
+        }
+        var deepest = 0
+        for child in children {
+            deepest = max(deepest, child.nestingDepth(limit: limit - 1, visiting: &visiting))
+            if deepest > limit { break }
+        }
+        return deepest + 1
+    }
+
     /// The Python type name used in error messages ("str", "int", "list", "dict", ...).
     var typeName: String {
         switch self {

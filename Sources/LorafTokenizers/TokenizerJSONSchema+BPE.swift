@@ -87,16 +87,11 @@ extension TokenizerJSONSchema {
         }
     }
 
-    /// A Split pattern: `{"Regex": "..."}` or `{"String": "..."}`.
+    /// A Split pattern: `{"Regex": "..."}` (a `{"String": "..."}` pattern leaves `regex` nil).
     struct SplitPattern: Decodable {
         let regex: String?
-        let string: String?
         enum CodingKeys: String, CodingKey {
             case regex = "Regex"
-            case string = "String"
         }
     }
-
-    /// `normalizer` beyond BERT's: only its type is read for BPE files (null or NFC).
-    var normalizerType: String? { normalizer?.type }
 }

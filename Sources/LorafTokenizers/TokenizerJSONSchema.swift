@@ -111,7 +111,6 @@ struct TokenizerJSONSchema: Decodable {
         let type: String
         let prefix: String?
         let cleanup: Bool?
-        let decoders: [DecoderSettings]?
     }
 
     struct Truncation: Decodable {

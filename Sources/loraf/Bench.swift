@@ -1,11 +1,13 @@
 import ArgumentParser
+import Foundation
+import LorafGeneration
 import LorafKernels
 
 /// `loraf bench`: micro-benchmarks of the kernels.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure kernel performance.",
-        subcommands: [Gemm.self, Quant.self])
+        subcommands: [Gemm.self, Quant.self, GenerateSpeed.self])
 
     /// The options every benchmark takes.
     struct Options: ParsableArguments {
@@ -51,6 +53,30 @@ struct Bench: ParsableCommand {
 
         func run() throws {
             print(QuantBenchmark.run(threads: try options.threadCounts(), json: options.json), terminator: "")
+        }
+    }
+
+    /// `loraf bench generate MODEL [--threads 1,2] [--prompt-tokens 128] [--tokens 64] [--json]`: prefill and decode
+    /// speed of a causal LM, as llama-bench measures them (scripts/bench_generate.py runs both side by side).
+    struct GenerateSpeed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "generate",
+            abstract: "Time prefill (pp) and decode (tg) tokens/s of a causal LM, as llama-bench does, and the peak RSS.",
+            discussion: "Pseudo-random prompt ids, greedy decoding, best of three runs per thread count.")
+
+        @OptionGroup var options: Options
+        @Argument(help: "A GGUF file or a Hugging Face folder.") var model: String
+        @Option(help: "Prompt length (pp).") var promptTokens = 128
+        @Option(help: "Tokens generated (tg).") var tokens = 64
+
+        func validate() throws {
+            guard promptTokens >= 1, tokens >= 1 else { throw ValidationError("--prompt-tokens and --tokens must be at least 1") }
+        }
+
+        func run() throws {
+            let lm = try LanguageModel.load(URL(fileURLWithPath: model))
+            let rows = try GenerationBenchmark.run(lm, threads: try options.threadCounts(), promptTokens: promptTokens, generatedTokens: tokens)
+            print(try GenerationBenchmark.report(rows, json: options.json), terminator: "")
         }
     }
 }

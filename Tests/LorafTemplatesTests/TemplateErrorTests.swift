@@ -70,9 +70,11 @@ final class TemplateErrorTests: XCTestCase {
     func testRunTimeErrorsNameTheProblemAndPosition() {
         XCTAssertTemplateError("template error at 1:7: 'foo' is undefined") { try render("{{ foo.bar }}") }
         XCTAssertTemplateError("template error at 1:4: 'x' is undefined") { try render("{{ x + 1 }}") }
+        XCTAssertTemplateError("template error at 1:8: 'y' is undefined") { try render("{{ 1 < y }}") }
         XCTAssertTemplateError("template error at 1:19: 'dict object' has no attribute 'missing'") {
             try render("{{ message.missing.deeper }}", ["message": ["role": "user"]])
         }
+        XCTAssertTemplateError("template error at 1:6: int(): 'u' is undefined") { try render("{{ u | int }}") }
         XCTAssertTemplateError("template error at 1:8: unsupported operand type(s) for +: 'str' and 'int'") {
             try render("{{ 'a' + 1 }}")
         }
@@ -95,6 +97,25 @@ final class TemplateErrorTests: XCTestCase {
         }
         let nots = "{{ " + String(repeating: "not ", count: 5000) + "x }}"
         XCTAssertThrowsError(try render(nots))
+    }
+
+    func testSelfReferenceAndDeepValuesDoNotOverflowTheStack() throws {
+        let cycle = try Template(source: "{% set ns = namespace(a=1) %}{% set ns.me = ns %}{{ ns }} {{ ns == ns }}")
+        XCTAssertTrue(try cycle.render([:]).hasPrefix("<Namespace {'a': 1, 'me': <Namespace {'a': 1, 'me': <Namespace"))
+        let deep = "{% set ns = namespace(x=0) %}{% for i in range(250) %}{% set ns.x = [ns.x] %}{% endfor %}"
+        XCTAssertTrue(try Template(source: deep + "{{ ns.x }}").render([:]).contains("[[..."))
+        XCTAssertEqual(try Template(source: deep + "{{ ns.x == ns.x }}").render([:]), "False")
+        XCTAssertThrowsError(try Template(source: deep + "{{ ns.x | tojson }}").render([:])) { error in
+            XCTAssertEqual((error as? TemplateError)?.message, "tojson(): nesting deeper than 200 levels")
+        }
+        XCTAssertTemplateError("template error at 1:71: value for 'ns.x' nested deeper than 256 levels") {
+            _ = try Template(source: "{% set ns = namespace(x=0) %}{% for i in range(99000) %}{% set ns.x = [ns.x] %}{% endfor %}")
+                .render([:])
+        }
+        XCTAssertTemplateError("template error at 1:80: value for 'ns.x' nested deeper than 256 levels") {
+            _ = try Template(source: "{% set ns = namespace(x=0) %}{% for i in range(99000) %}{% set ns.x = namespace(y=ns.x) %}{% endfor %}")
+                .render([:])
+        }
     }
 
     func testRunawayRecursionAndLoopsStop() {

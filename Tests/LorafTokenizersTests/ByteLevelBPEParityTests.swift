@@ -3,8 +3,8 @@ import XCTest
 import LorafTestSupport
 @testable import LorafTokenizers
 
-/// SmolLM2's byte-level BPE against the reference ids of transformers (tokenizer_parity.json):
-/// from tokenizer.json and from the GGUF metadata arrays.
+/// SmolLM2's byte-level BPE from tokenizer.json against the reference ids of transformers
+/// (tokenizer_parity.json). The same from the GGUF file: LorafModelsTests/GGUFTokenizerTests.
 final class ByteLevelBPEParityTests: XCTestCase {
     func testTokenizerJSONGivesTheReferenceIds() throws {
         let tokenizer = try AutoTokenizer.load(modelDirectory: SmolLM2Fixtures.folder)
@@ -18,18 +18,10 @@ final class ByteLevelBPEParityTests: XCTestCase {
         try SmolLM2Fixtures.assertParity(tokenizer, source: "tokenizer.json")
     }
 
-    func testGGUFArraysGiveTheReferenceIds() throws {
-        let tokenizer = try AutoTokenizer.load(gguf: SmolLM2Fixtures.ggufMetadata())
-        let bpe = try XCTUnwrap(tokenizer as? ByteLevelBPETokenizer)
-        XCTAssertEqual(bpe.preTokenizerKind, .smollm)
-        XCTAssertEqual(tokenizer.eosTokenId, 2)
-        try SmolLM2Fixtures.assertParity(tokenizer, source: "GGUF arrays")
-    }
-
     func testSpecialTokensAreMatchedWholeAndSkippedWhenDecoding() throws {
-        let tokenizer = try AutoTokenizer.load(gguf: SmolLM2Fixtures.ggufMetadata())
+        let tokenizer = try SmolLM2Fixtures.tokenizer()
         let ids = try tokenizer.encodeIds("<|im_start|>user\nhi<|im_end|>", addSpecialTokens: true)
-        XCTAssertEqual(ids, [1, 4093, 198, 6004, 2], "add_bos_token is false for SmolLM2")
+        XCTAssertEqual(ids, [1, 4093, 198, 6004, 2], "SmolLM2's template adds nothing")
         XCTAssertTrue(tokenizer.isSpecial(1))
         XCTAssertFalse(tokenizer.isSpecial(4093))
         XCTAssertEqual(try tokenizer.decode(ids, skipSpecialTokens: true), "user\nhi")
@@ -38,7 +30,7 @@ final class ByteLevelBPEParityTests: XCTestCase {
     }
 
     func testInvalidUTF8DecodesToReplacementCharacters() throws {
-        let tokenizer = try AutoTokenizer.load(gguf: SmolLM2Fixtures.ggufMetadata())
+        let tokenizer = try SmolLM2Fixtures.tokenizer()
         // "😀" is F0 9F 98 80; its byte tokens alone, cut or out of order, are not valid UTF-8.
         let bytes = ["ð", "Ł", "ĺ", "Ģ"].map { tokenizer.id(for: $0)! }
         XCTAssertEqual(try tokenizer.decode(bytes, skipSpecialTokens: true), "😀")

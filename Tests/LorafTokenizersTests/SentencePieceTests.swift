@@ -23,15 +23,23 @@ final class SentencePieceTests: XCTestCase {
         }
     }
 
-    private func fixture() throws -> Fixture {
+    private static func fixture() throws -> Fixture {
         let url = fixturesDirectory.appendingPathComponent("sentencepiece/llama_style_vocab.json")
         return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
     }
 
-    private func metadata(_ fixture: Fixture) -> GGUFTokenizerMetadata {
+    private static func metadata(_ fixture: Fixture) -> GGUFTokenizerMetadata {
         GGUFTokenizerMetadata(model: "llama", tokens: fixture.tokens, tokenTypes: fixture.tokenTypes,
                               scores: fixture.scores)
     }
+
+    /// The fixture's vocabulary as a tokenizer (GGUF defaults: BOS added, space prefix).
+    static func loadFixtureTokenizer() throws -> any Tokenizer {
+        try AutoTokenizer.load(gguf: metadata(fixture()))
+    }
+
+    private func fixture() throws -> Fixture { try Self.fixture() }
+    private func metadata(_ fixture: Fixture) -> GGUFTokenizerMetadata { Self.metadata(fixture) }
 
     func testIdsMatchSentencePieceAndDecodeRoundTrips() throws {
         let fixture = try fixture()

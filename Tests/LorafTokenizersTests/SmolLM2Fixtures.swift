@@ -3,8 +3,7 @@ import XCTest
 import LorafTestSupport
 @testable import LorafTokenizers
 
-/// The SmolLM2 tokenizer fixtures (Tests/Fixtures/smollm2): the reference ids, and the two
-/// sources a SmolLM2 tokenizer is built from here.
+/// The SmolLM2 tokenizer fixtures (Tests/Fixtures/smollm2): the reference ids and the tokenizer.
 enum SmolLM2Fixtures {
     static let folder = fixturesDirectory.appendingPathComponent("smollm2")
 
@@ -26,30 +25,10 @@ enum SmolLM2Fixtures {
                                  from: Data(contentsOf: folder.appendingPathComponent("tokenizer_parity.json")))
     }
 
-    /// The `tokenizer.ggml.*` arrays of the real GGUF, dumped by scripts/dev/make_smollm2_tokenizer_fixtures.py.
-    static func ggufMetadata() throws -> GGUFTokenizerMetadata {
-        struct Arrays: Decodable {
-            let model: String
-            let pre: String
-            let tokens: [String]
-            let tokenType: [Int32]
-            let merges: [String]
-            let bos, eos, unknown, padding: Int
-            let addBos: Bool
-            enum CodingKeys: String, CodingKey {
-                case model = "tokenizer.ggml.model", pre = "tokenizer.ggml.pre", tokens = "tokenizer.ggml.tokens"
-                case tokenType = "tokenizer.ggml.token_type", merges = "tokenizer.ggml.merges"
-                case bos = "tokenizer.ggml.bos_token_id", eos = "tokenizer.ggml.eos_token_id"
-                case unknown = "tokenizer.ggml.unknown_token_id", padding = "tokenizer.ggml.padding_token_id"
-                case addBos = "tokenizer.ggml.add_bos_token"
-            }
-        }
-        let arrays = try JSONDecoder().decode(
-            Arrays.self, from: Data(contentsOf: folder.appendingPathComponent("gguf_tokenizer_arrays.json")))
-        return GGUFTokenizerMetadata(model: arrays.model, preTokenizer: arrays.pre, tokens: arrays.tokens,
-                                     tokenTypes: arrays.tokenType, merges: arrays.merges, bosTokenId: arrays.bos,
-                                     eosTokenId: arrays.eos, unknownTokenId: arrays.unknown,
-                                     paddingTokenId: arrays.padding, addBosToken: arrays.addBos)
+    /// SmolLM2's tokenizer from tokenizer.json and tokenizer_config.json (the GGUF path is tested
+    /// on the real file in LorafModelsTests/GGUFTokenizerTests).
+    static func tokenizer() throws -> any Tokenizer {
+        try AutoTokenizer.load(modelDirectory: folder)
     }
 
     /// Asserts ids equal to the fixture for every case and chat render, and decode(encode(t)) == t.

@@ -6,7 +6,7 @@ import LorafTestSupport
 /// `StreamingDecoder`: ids in one at a time, complete UTF-8 out, the whole equal to `decode`.
 final class StreamingDecoderTests: XCTestCase {
     func testCharactersSplitAcrossTokensComeOutWhole() throws {
-        let tokenizer = try AutoTokenizer.load(gguf: SmolLM2Fixtures.ggufMetadata())
+        let tokenizer = try SmolLM2Fixtures.tokenizer()
         let text = "emoji 😀 and 日本語 fin"
         let ids = try tokenizer.encodeIds(text, addSpecialTokens: false)
         var stream = StreamingDecoder(tokenizer: tokenizer)
@@ -25,7 +25,7 @@ final class StreamingDecoderTests: XCTestCase {
     }
 
     func testEveryFixtureTextStreamsBackUnchanged() throws {
-        let tokenizer = try AutoTokenizer.load(gguf: SmolLM2Fixtures.ggufMetadata())
+        let tokenizer = try SmolLM2Fixtures.tokenizer()
         for item in try SmolLM2Fixtures.parity().cases {
             var stream = StreamingDecoder(tokenizer: tokenizer, skipSpecialTokens: false)
             var output = ""
@@ -36,7 +36,7 @@ final class StreamingDecoderTests: XCTestCase {
     }
 
     func testUnfinishedCharacterIsFlushedAsReplacement() throws {
-        let tokenizer = try AutoTokenizer.load(gguf: SmolLM2Fixtures.ggufMetadata())
+        let tokenizer = try SmolLM2Fixtures.tokenizer()
         var stream = StreamingDecoder(tokenizer: tokenizer)
         XCTAssertEqual(try stream.append(try XCTUnwrap(tokenizer.id(for: "ð"))), "")
         XCTAssertEqual(stream.finish(), "\u{FFFD}")

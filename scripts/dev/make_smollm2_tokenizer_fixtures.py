@@ -1,10 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the SmolLM2 tokenizer fixtures of Tests/Fixtures/smollm2 from the real GGUF (dev script, not CI).
-
-1. tokenizer.json + tokenizer_config.json: transformers' own GGUF conversion
-   (AutoTokenizer.from_pretrained(models_dir, gguf_file=...).save_pretrained(...)).
-2. gguf_tokenizer_arrays.json: the tokenizer.ggml.* metadata of the GGUF as plain arrays
-   (read with the `gguf` package), the input of the GGUF path until loraf reads GGUF itself.
+"""Writes Tests/Fixtures/smollm2/tokenizer.json and tokenizer_config.json from the real GGUF with
+transformers' own GGUF conversion (GPT2Tokenizer.from_pretrained(models_dir, gguf_file=...) then
+save_pretrained), as a dev script, not in CI.
 
 Needs: pip install transformers tokenizers gguf
 Usage: python3 scripts/dev/make_smollm2_tokenizer_fixtures.py [models_dir] [out_dir]
@@ -14,8 +11,6 @@ import os
 import sys
 import tempfile
 from unittest import mock
-
-from gguf import GGUFReader, GGUFValueType
 
 from transformers import GPT2Tokenizer
 
@@ -27,27 +22,9 @@ sys.modules.setdefault("torch", mock.MagicMock())
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
-def field_value(field):
-    """The value of a GGUF metadata field as a Python value (arrays as lists)."""
-    types = field.types
-    if types[0] == GGUFValueType.ARRAY:
-        if types[1] == GGUFValueType.STRING:
-            return [bytes(field.parts[i]).decode("utf-8") for i in field.data]
-        return [field.parts[i].tolist()[0] for i in field.data]
-    if types[0] == GGUFValueType.STRING:
-        return bytes(field.parts[field.data[0]]).decode("utf-8")
-    return field.parts[field.data[0]].tolist()[0]
-
-
 def main():
     models_dir = sys.argv[1] if len(sys.argv) > 1 else "models"
     out_dir = sys.argv[2] if len(sys.argv) > 2 else "Tests/Fixtures/smollm2"
-    reader = GGUFReader(os.path.join(models_dir, GGUF_NAME))
-    arrays = {key: field_value(field) for key, field in reader.fields.items()
-              if key.startswith("tokenizer.ggml.")}
-    with open(os.path.join(out_dir, "gguf_tokenizer_arrays.json"), "w", encoding="utf-8") as out:
-        json.dump(arrays, out, ensure_ascii=False)
-
     tokenizer = GPT2Tokenizer.from_pretrained(models_dir, gguf_file=GGUF_NAME)
     with tempfile.TemporaryDirectory() as folder:
         tokenizer.save_pretrained(folder)

@@ -4,15 +4,25 @@ import LorafStrategies
 import LorafTemplates
 import LorafTensor
 import LorafTokenizers
+import LorafTraining
 
 /// `loraf.load_model` and the running and inspection methods of the `Model` class (adapters: ``AdapterBindings``).
 enum ModelBindings: LuaBindings {
     static func register(in module: LuaModuleBuilder) throws {
         let modelClass = module.defineClass(ModelObject.self, name: "Model", doc: """
-            A transformer model (BERT, Llama, Qwen2, Mistral) loaded from a Hugging Face folder or a GGUF file, with its tokenizer and any \
-            adapters attached. `tostring(model)` shows the module tree with paths, kinds and parameter shapes.
+            A transformer model (BERT, Llama, Qwen2, Mistral) loaded from a Hugging Face folder or a GGUF file, with \
+            its tokenizer and any adapters attached. `tostring(model)` (and the REPL) shows the module tree: one line per module with its \
+            Hugging Face path, kind, configuration and parameter shapes, the trained ones marked `trains`.
+            Example:
+            local model = loraf.load_model("models/all-MiniLM-L6-v2")
+            local lines = {}
+            for line in tostring(model):gmatch("[^\\n]+") do lines[#lines + 1] = line end
+            print(lines[1]); print(lines[3]); print(lines[4])
+            --> BertForSequenceClassification from all-MiniLM-L6-v2: 22713986 parameters, 0 adapter(s)
+            -->   bert.embeddings: BertEmbeddings
+            -->     bert.embeddings.word_embeddings: Embedding (count=30522, dim=384, weight [30522, 384] trains)
             """)
-        modelClass.tostring { $0.adapted.base.description }
+        modelClass.tostring { ModelInspection.tree($0) }
         module.function("load_model", doc: """
             loraf.load_model(path [, {task = ..., num_labels = 2, seed = 0}]) -> Model
             Loads a Hugging Face model folder (config.json, model.safetensors or shards, the tokenizer) or a GGUF \
@@ -24,7 +34,7 @@ enum ModelBindings: LuaBindings {
             that is missing or wrong.
             Example:
             local lm = loraf.load_model("models/SmolLM2-135M-Instruct.Q4_1.gguf")
-            print(lm:generate{messages = {{role = "user", content = "What is the capital of France?"}}, max_new_tokens = 16})
+            print((lm:generate{messages = {{role = "user", content = "What is the capital of France?"}}, max_new_tokens = 16}))
             --> The capital of France is Paris.
             """) { args in
             let url = URL(fileURLWithPath: try args.string(1))
@@ -51,23 +61,30 @@ enum ModelBindings: LuaBindings {
         registerRunning(on: modelClass)
         ModelInspection.register(on: modelClass)
         AdapterBindings.register(on: modelClass)
+        ParameterBindings.register(on: modelClass, in: module)
         GenerationBindings.register(on: modelClass)
     }
 
     private static func registerRunning(on modelClass: LuaClass<ModelObject>) {
         modelClass.method("forward", doc: """
-            model:forward{texts = {...} | input_ids = ..., attention_mask = ..., token_type_ids = ..., \
-            pairs = {...}, max_length = n, adapter_names = {...}} -> table
-            Runs the model on a batch in its current mode (dropout in training mode) without recording gradients. \
-            `texts` (and `pairs`) are tokenized and padded to the longest; or give `input_ids` (and optionally \
-            `attention_mask`, 1 = token, and `token_type_ids`) as [batch, seq] lists of lists or tensors. \
-            `adapter_names` picks an adapter per example: a name, or false or "" for the base model. Returns \
-            {last_hidden_state = Tensor [B, S, H], pooler_output = Tensor [B, H], logits = Tensor [B, labels]}; \
-            the fields a model lacks are nil.
+            model:forward{texts = {...} | input_ids = ..., attention_mask = ..., token_type_ids = ... | inputs = \
+            batch.inputs, pairs = {...}, max_length = n, adapter_names = {...}, grad = false} -> table
+            Runs the model on a batch in its current mode. In training mode (model:train) dropout is on, drawn \
+            from the model's training generator, and the outputs are connected to the autodiff graph, so \
+            `loss:backward()` fills the trainable parameters' gradients; in evaluation mode nothing is recorded \
+            unless grad = true. `texts` (and `pairs`) are tokenized and padded to the longest; or give \
+            `input_ids` (and optionally `attention_mask`, 1 = token, and `token_type_ids`) as [batch, seq] lists of \
+            lists or tensors; or `inputs` of a batch from loraf.batches. `adapter_names` picks an adapter per \
+            example: a name, or false or "" for the base model. Returns {last_hidden_state = Tensor [B, S, H], \
+            pooler_output = Tensor [B, H], logits = Tensor [B, labels]}; the fields a model lacks are nil.
             """) { object, args in
-            let options = try args.options(2, keys: ModelInputs.textKeys + ModelInputs.tensorKeys + ["adapter_names"])
+            let options = try args.options(2, keys: ModelInputs.textKeys + ModelInputs.tensorKeys + ["adapter_names", "inputs", "grad"])
             let input = try ModelInputs.batch(options, model: object, adapterNames: try ModelInputs.adapterNames(options))
-            let output = try GradMode.disabled { try object.adapted.forward(input, object.adapted.makeContext()) }
+            let training = object.adapted.base.isTraining
+            let context = training ? object.trainingContext : object.adapted.makeContext()
+            let run = { try object.adapted.forward(input, context) }
+            let recording = try training || (options.boolean("grad") ?? false)
+            let output = try recording ? run() : GradMode.disabled(run)
             return [.record([
                 "last_hidden_state": args.result(output.lastHiddenState),
                 "pooler_output": output.poolerOutput.map(args.result) ?? .nil,
@@ -112,9 +129,17 @@ enum ModelBindings: LuaBindings {
             Evaluation mode: dropout off.
             """) { object, _ in object.adapted.base.eval(); return [] }
         modelClass.method("train", doc: """
-            model:train()
-            Training mode: dropout on.
-            """) { object, _ in object.adapted.base.train(); return [] }
+            model:train([{seed = n}])
+            Training mode: dropout on, and model:forward records the autodiff graph. With a seed, the dropout \
+            generator starts afresh as loraf.train's does with that seed (so a Lua loop draws the same masks); \
+            without one it continues where it was (seeded 42 at first, loraf.train's default).
+            """) { object, args in
+            if let seed = try args.options(2, keys: ["seed"]).integer("seed") {
+                object.trainingContext.rng = Trainer.dropoutGenerator(seed: UInt64(bitPattern: Int64(seed)))
+            }
+            object.adapted.base.train()
+            return []
+        }
     }
 
     /// "causal_lm" for a GGUF file or a config.json naming a ...ForCausalLM architecture, else "classification".

@@ -54,6 +54,25 @@ enum ModelInspection {
         }
     }
 
+    /// `tostring(model)`: a header, then one line per module, indented by depth, with its full Hugging Face path
+    /// (what model:parameter and model:on_forward take), its kind, its configuration and its parameters' shapes;
+    /// parameters that train are marked `trains`.
+    static func tree(_ object: ModelObject) -> String {
+        let model = object.adapted.base
+        let trainable = Set(object.adapted.trainableParameters.map { ObjectIdentifier($0.tensor) })
+        let total = object.adapted.allParameters.reduce(0) { $0 + $1.tensor.count }
+        var lines = ["\(model.kind) from \(object.directory.lastPathComponent): \(total) parameters, \(object.adapted.adapterNames.count) adapter(s)"]
+        for (path, module) in model.namedModules() where !path.isEmpty {
+            let parameters = module.parameterNames.compactMap { name in
+                module.parameterIfPresent(name).map { "\(name) \($0.shape)" + (trainable.contains(ObjectIdentifier($0)) ? " trains" : "") }
+            }
+            let detail = ([module.summaryLine].filter { !$0.isEmpty } + parameters).joined(separator: ", ")
+            let depth = path.split(separator: ".").count - 1
+            lines.append(String(repeating: "  ", count: depth) + path + ": " + module.kind + (detail.isEmpty ? "" : " (\(detail))"))
+        }
+        return lines.joined(separator: "\n")
+    }
+
     private static func shape(_ tensor: Tensor) -> LuaValue { .list(tensor.shape.map(LuaValue.integer)) }
 
     /// Lua's `string.find`, for matching paths against a Lua pattern.

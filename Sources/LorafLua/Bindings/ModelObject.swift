@@ -5,6 +5,7 @@ import LorafGeneration
 import LorafTemplates
 import LorafTensor
 import LorafTokenizers
+import LorafTraining
 
 /// What a Lua `Model` value holds: the adapted model, and the tokenizer and chat template of the folder or GGUF
 /// file it came from.
@@ -16,6 +17,12 @@ final class ModelObject {
     let tokenizer: Result<any Tokenizer, Error>
     /// The model's chat template, or why it could not be read (nil: it has none).
     let chatTemplate: Result<ChatTemplate?, Error>
+
+    /// The context `model:forward` uses in training mode, kept across calls so its dropout generator advances as
+    /// `loraf.train`'s does; `model:train{seed = n}` starts it afresh from `Trainer.dropoutGenerator(seed:)`.
+    lazy var trainingContext = ForwardContext(training: true, rng: Trainer.dropoutGenerator(seed: TrainingConfig().seed))
+    /// Identifies the next forward hook (`model:on_forward`).
+    var nextHookID = 1
 
     init(adapted: AdaptedModel, directory: URL, tokenizer: Result<any Tokenizer, Error>, chatTemplate: Result<ChatTemplate?, Error> = .success(nil)) {
         self.adapted = adapted
@@ -65,6 +72,18 @@ enum ModelInputs {
     /// - Throws: ``LuaError`` naming the argument for a missing or ambiguous batch, a bad value, or a model whose
     ///   folder has no tokenizer when texts are given.
     static func batch(_ options: LuaOptions, model: ModelObject, adapterNames: [String?]? = nil) throws -> ModelInput {
+        if case .object(let inputs as InputsObject) = options.value("inputs") {
+            for key in textKeys + tensorKeys where options.value(key).isPresent {
+                throw LuaError.argument("\(options.function): '\(key)' goes with 'texts' or 'input_ids', not with 'inputs'")
+            }
+            var input = inputs.input
+            if let adapterNames {
+                input = try ModelInput(inputIds: input.inputIds, attentionMask: input.attentionMask, positionIds: input.positionIds,
+                                       tokenTypeIds: input.tokenTypeIds, adapterNames: adapterNames)
+            }
+            return input
+        }
+        if options.value("inputs").isPresent { throw options.error("inputs", mustBe: "the inputs of a batch from loraf.batches") }
         let texts = try options.stringList("texts")
         let hasIds = options.value("input_ids").isPresent
         guard (texts != nil) != hasIds else {

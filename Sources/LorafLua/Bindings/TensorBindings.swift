@@ -6,13 +6,23 @@ enum TensorBindings: LuaBindings {
         let tensorClass = module.defineClass(Tensor.self, name: "Tensor", doc: """
             A Float32 tensor. Indexing is 1-based like Lua tables: `t[i]` is row i (a tensor of rank - 1) or, at \
             rank 1, a number. Values come back to Lua as integers when they are integral, else as floats. Arithmetic `+ - * /` and unary minus take tensors and numbers and broadcast; `#t` is \
-            the first extent; `tostring(t)` shows the shape and values. Axes are 1-based; negative axes count from \
-            the end (-1 is the last). Lua's collector is told about each new tensor's memory, so loops that make \
+            the first extent. Axes are 1-based; negative axes count from \
+            the end (-1 is the last). `tostring(t)` (and the REPL) shows every value of a small tensor and a summary \
+            (first and last values, min, max, mean) of a larger one, and whether it needs a gradient. Every \
+            operation is differentiable: see t:requires_grad and t:backward. Lua's collector is told about each new tensor's memory, so loops that make \
             large tensors stay bounded.
+            Example:
+            print(loraf.tensor{{1, 2}, {3, 4}})
+            print(loraf.randn({4, 100}, {seed = 1}))
+            --> Tensor [2, 2] [[1, 2], [3, 4]]
+            --> Tensor [4, 100] float32  values -0.832741, -0.817321, 0.526585, ..., 0.9017, 1.17912, -1.19645  min -2.89517  max 3.28119  mean 0.00339823
             """)
         registerConstructors(in: module)
         TensorMethods.register(on: tensorClass)
         TensorOperators.register(on: tensorClass)
+        AutogradMethods.register(on: tensorClass)
+        InPlaceMethods.register(on: tensorClass)
+        AutogradMethods.registerFunctions(in: module)
         try tensorClass.numericIndex { tensor, args in
             guard let index = args.value(2).integerValue else {
                 throw args.error(2, "integer index expected, got \(args.value(2).errorDescription)")
@@ -51,6 +61,20 @@ enum TensorBindings: LuaBindings {
             let seed = try options.integer("seed") ?? 0
             var generator = RandomGenerator(seed: UInt64(bitPattern: Int64(seed)))
             let scalars = (0 ..< shape.reduce(1, *)).map { _ in generator.nextNormal() }
+            return [args.result(try Tensor(shape: shape, scalars: scalars))]
+        }
+        module.function("rand", doc: """
+            loraf.rand(shape [, {seed = 0, low = 0, high = 1}]) -> Tensor
+            A tensor of uniform samples in [low, high) from loraf's generator seeded with `seed`, so the same seed \
+            gives the same values; `loraf.rand({out, in}, {low = -b, high = b})` is torch.nn.Linear's initialisation \
+            with b = 1 / sqrt(in).
+            """) { args in
+            let shape = try args.converting(1) { try TensorConversion.shape(from: $0) }
+            let options = try args.options(2, keys: ["seed", "low", "high"])
+            let (low, high) = (Float(try options.number("low") ?? 0), Float(try options.number("high") ?? 1))
+            guard low < high else { throw options.error("high", mustBe: "greater than low (\(low))") }
+            var generator = RandomGenerator(seed: UInt64(bitPattern: Int64(try options.integer("seed") ?? 0)))
+            let scalars = (0 ..< shape.reduce(1, *)).map { _ in low + (high - low) * generator.nextUniform() }
             return [args.result(try Tensor(shape: shape, scalars: scalars))]
         }
         module.function("concat", doc: """

@@ -29,7 +29,7 @@ enum TensorMethods {
     }
 
     private static func registerInspection(on tensorClass: LuaClass<Tensor>) {
-        tensorClass.tostring { $0.description }
+        tensorClass.tostring { $0.summary() }
         tensorClass.method("shape", doc: """
             t:shape() -> {integer}
             The extents as a list, outermost first: `loraf.zeros{2, 3}:shape()` is {2, 3}; {} for a scalar.

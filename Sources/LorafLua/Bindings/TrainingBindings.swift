@@ -243,14 +243,7 @@ enum TrainingBindings: LuaBindings {
             }
         case .record(let fields):
             let o = try LuaOptions(function: options.function + " schedule", fields: fields, keys: ["1", "warmup"])
-            let warmup: Warmup
-            switch o.value("warmup") {
-            case .nil: warmup = .steps(0)
-            case .integer(let steps) where steps >= 1: warmup = .steps(steps)
-            case .integer(0): warmup = .steps(0)
-            case .number(let fraction) where fraction >= 0 && fraction < 1: warmup = .fraction(fraction)
-            default: throw o.error("warmup", mustBe: "a fraction of the steps in [0, 1) or a whole number of steps")
-            }
+            let warmup = try self.warmup(o)
             switch try o.string("1") {
             case "linear"?: return .linear(warmup: warmup)
             case "cosine"?: return .cosine(warmup: warmup)
@@ -259,6 +252,16 @@ enum TrainingBindings: LuaBindings {
             }
         default:
             throw options.error("schedule", mustBe: "\"constant\", a table such as {\"linear\", warmup = 0.06}, or a function of the step")
+        }
+    }
+
+    /// The `warmup` named argument: a fraction of the steps in [0, 1) or a whole number of steps (absent: none).
+    static func warmup(_ o: LuaOptions) throws -> Warmup {
+        switch o.value("warmup") {
+        case .nil, .integer(0): return .steps(0)
+        case .integer(let steps) where steps >= 1: return .steps(steps)
+        case .number(let fraction) where fraction >= 0 && fraction < 1: return .fraction(fraction)
+        default: throw o.error("warmup", mustBe: "a fraction of the steps in [0, 1) or a whole number of steps")
         }
     }
 

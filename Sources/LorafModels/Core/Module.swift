@@ -19,6 +19,10 @@ open class Module: CustomStringConvertible {
     private var parameterTable: [String: Tensor] = [:]
     public private(set) var childNames: [String] = []
     private var childTable: [String: Module] = [:]
+    /// Functions run on this module's output, in order, each time a parent calls it through ``child(_:)``; each
+    /// returns the output to pass on (its argument, or a replacement of the same shape). Managed by the Lua
+    /// bindings' `model:on_forward`; empty for every module unless someone is watching.
+    public var forwardHooks: [ForwardHook] = []
 
     public init() {}
 
@@ -67,7 +71,7 @@ open class Module: CustomStringConvertible {
         guard let unary = m as? UnaryModule else {
             throw ModelError.invalid("child '\(name)' of \(kind) is a \(m.kind), which has no forward(x)")
         }
-        return unary
+        return unary.forwardHooks.isEmpty ? unary : HookedCall(unary)
     }
 
     /// The module at a dotted `path` below this one ("" is self), or nil.
@@ -151,5 +155,36 @@ open class UnaryModule: Module {
     /// Applies the layer to `x` ([..., features] for the built-in layers).
     open func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
         throw ModelError.invalid("\(kind) does not implement forward")
+    }
+}
+
+/// A function that sees (and may replace) a module's output: see ``Module/forwardHooks``.
+public struct ForwardHook {
+    /// Identifies the hook for removal.
+    public let id: Int
+    /// Gets the module's output [..., features] and returns the output to pass on.
+    public let body: (Tensor) throws -> Tensor
+
+    public init(id: Int, body: @escaping (Tensor) throws -> Tensor) {
+        self.id = id
+        self.body = body
+    }
+}
+
+/// What ``Module/child(_:)`` hands out for a module with forward hooks: runs the module, then its hooks.
+private final class HookedCall: UnaryModule {
+    let target: UnaryModule
+
+    init(_ target: UnaryModule) {
+        self.target = target
+        super.init()
+    }
+
+    override var kind: String { target.kind }
+
+    override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
+        var y = try target.forward(x, context)
+        for hook in target.forwardHooks { y = try hook.body(y) }
+        return y
     }
 }

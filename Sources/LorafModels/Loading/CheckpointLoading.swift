@@ -66,6 +66,10 @@ struct CheckpointLoading {
         guard shape.count == 2, let format = QuantFormat(rawValue: Int(type.rawValue)) else {
             throw ModelError.invalid("\(source.url.lastPathComponent): tensor '\(name)' is \(type.name) with shape \(shape); only 2-D tensors of \(QuantFormat.allCases.map(\.description).joined(separator: ", ")) are supported")
         }
+        // Rows in file order are read in place from the mapping (which the weight keeps alive); reordered rows are copied.
+        guard let rowOrder else {
+            return try QuantizedWeight(format: format, rows: shape[0], columns: shape[1], borrowing: source.tensorBytes(name), owner: source)
+        }
         return try QuantizedWeight(format: format, rows: shape[0], columns: shape[1], copying: source.tensorBytes(name), rowOrder: rowOrder)
     }
 

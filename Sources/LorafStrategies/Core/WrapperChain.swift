@@ -7,7 +7,7 @@ import LorafModels
 
 /// The linear layer (Float32 or quantized) at the bottom of a chain of wrappers (`x.base_layer.base_layer...`), or
 /// nil when the chain ends in another kind of layer. Lets one strategy's wrapper wrap another's and still find the weight.
-func innermostLinear(_ module: Module) -> LinearLayer? {
+public func innermostLinear(_ module: Module) -> LinearLayer? {
     var node = module
     while !(node is LinearLayer) {
         guard let next = AdapterPaths.wrappedModuleChildNames.lazy.compactMap({ node.childIfPresent($0) }).first else { return nil }

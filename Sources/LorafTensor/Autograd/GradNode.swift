@@ -37,6 +37,13 @@ public enum AutogradStats {
 }
 
 extension Tensor {
+    /// Whether no recorded operation produced this tensor: a leaf of the graph (its own `grad` is filled by
+    /// `backward()` when it requires a gradient).
+    public var isLeaf: Bool { node == nil }
+
+    /// The name of the operation that produced this tensor ("matmul", "cross_entropy"), nil for a leaf.
+    public var operationName: String? { node?.name }
+
     /// Wraps a freshly computed `result` of operation `name` over `inputs`: when grad mode is on and any input
     /// requires a gradient, the result is marked as requiring one and `backward` is recorded.
     ///

@@ -2,13 +2,16 @@ import LorafKernels
 
 /// A frozen weight matrix W [rows, columns] kept in ggml blocks (Q4_0, Q4_1, Q8_0, Q4_K, Q6_K, ... or F16/BF16),
 /// as a GGUF file stores it: the model computes with the blocks and never holds a Float32 copy, so a 4-bit model
-/// takes about its file size in memory. Owns a copy of the blocks (rows optionally reordered on the way in).
+/// takes about its file size in memory. The blocks are either read in place from memory an owner keeps alive (a
+/// mapped GGUF file) or copied (rows optionally reordered on the way in).
 public final class QuantizedWeight {
     public let format: QuantFormat
     /// Rows (output features) and columns (input features, a whole number of blocks).
     public let rows: Int
     public let columns: Int
-    private let buffer: UnsafeMutableRawBufferPointer
+    /// The copied blocks (nil when borrowed), and what keeps borrowed bytes alive.
+    private let buffer: UnsafeMutableRawBufferPointer?
+    private let owner: AnyObject?
     /// The blocks as the kernels read them; valid while this object lives.
     public let matrix: QuantizedMatrix
 
@@ -25,15 +28,28 @@ public final class QuantizedWeight {
         self.rows = rows
         self.columns = columns
         let rowBytes = source.rowBytes
-        buffer = .allocate(byteCount: Swift.max(rows * rowBytes, 1), alignment: 64)
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(rows * rowBytes, 1), alignment: 64)
         for r in 0..<rows {
-            (buffer.baseAddress! + r * rowBytes).copyMemory(from: source.row(rowOrder?[r] ?? r), byteCount: rowBytes)
+            (copy.baseAddress! + r * rowBytes).copyMemory(from: source.row(rowOrder?[r] ?? r), byteCount: rowBytes)
         }
+        buffer = copy
+        owner = nil
         matrix = try QuantizedMatrix(format: format, rows: rows, columns: columns,
-                                     bytes: UnsafeRawBufferPointer(start: buffer.baseAddress, count: rows * rowBytes))
+                                     bytes: UnsafeRawBufferPointer(start: copy.baseAddress, count: rows * rowBytes))
     }
 
-    deinit { buffer.deallocate() }
+    /// Reads the blocks in place: `bytes` must stay valid and unchanged while `owner` lives (it is retained).
+    /// - Throws: `QuantError` when `bytes` is too short for the shape or `columns` is not a whole number of blocks.
+    public init(format: QuantFormat, rows: Int, columns: Int, borrowing bytes: UnsafeRawBufferPointer, owner: AnyObject) throws {
+        matrix = try QuantizedMatrix(format: format, rows: rows, columns: columns, bytes: bytes)
+        self.format = format
+        self.rows = rows
+        self.columns = columns
+        buffer = nil
+        self.owner = owner
+    }
+
+    deinit { buffer?.deallocate() }
 
     /// Bytes held.
     public var byteCount: Int { rows * matrix.rowBytes }

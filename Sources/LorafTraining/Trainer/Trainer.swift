@@ -1,5 +1,6 @@
 import Foundation
 import LorafFormats
+import LorafKernels
 import LorafModels
 import LorafStrategies
 import LorafTensor
@@ -35,6 +36,18 @@ public final class Trainer {
 
     static let trainableFile = "trainable.safetensors"
 
+    /// The dropout generator a run with `seed` starts from (its own stream, apart from data order), so a loop
+    /// written elsewhere (Lua's `model:train{seed = ...}`) draws the same dropout masks as `fit()`.
+    public static func dropoutGenerator(seed: UInt64) -> RandomGenerator { RandomGenerator(seed: seed, stream: 5) }
+
+    /// How `fit()` cuts `data` into training batches: shuffled every epoch, the last batch kept, optionally grouped
+    /// by length. A ``BatchSampler`` over it with the run's seed hands out the batches `fit()` trains on.
+    /// - Throws: ``BatchPlanError`` for an empty data set or a batch size below 1.
+    public static func batchPlan(for data: TokenizedDataset, batchSize: Int, groupByLength: Bool) throws -> BatchPlan {
+        try BatchPlan(exampleCount: data.count, batchSize: batchSize, shuffle: true, dropLast: false,
+                      lengthGrouping: groupByLength ? BatchPlan.LengthGrouping(lengths: data.lengths) : nil)
+    }
+
     /// Runs training to the end (or to early stopping / max_steps).
     /// - Throws: `TrainingError` (bad config, NaN loss naming the step and last checkpoint, a failing callback),
     ///   `CheckpointError` for checkpoint I/O, or any model error.
@@ -47,15 +60,14 @@ public final class Trainer {
         let parameters: [NamedParameter] = model.trainableParameters.map { ($0.path, $0.tensor) }
         guard !parameters.isEmpty else { throw TrainingError.invalidConfig("loraf.train: the model has no trainable parameters") }
 
-        let plan = try BatchPlan(exampleCount: train.count, batchSize: config.batchSize, shuffle: true, dropLast: false,
-                                 lengthGrouping: config.groupByLength ? BatchPlan.LengthGrouping(lengths: train.lengths) : nil)
+        let plan = try Trainer.batchPlan(for: train, batchSize: config.batchSize, groupByLength: config.groupByLength)
         let accumulation = config.gradientAccumulationSteps
         let stepsPerEpoch = (plan.batchesPerEpoch + accumulation - 1) / accumulation
         let totalSteps = min(config.maxSteps ?? Int.max, config.epochs * stepsPerEpoch)
         let optimizer = try makeOptimizer()
         let schedule = try makeSchedule(totalSteps: totalSteps)
         var sampler = BatchSampler(plan: plan, seed: config.seed)
-        let context = ForwardContext(training: true, rng: RandomGenerator(seed: config.seed, stream: 5))
+        let context = ForwardContext(training: true, rng: Trainer.dropoutGenerator(seed: config.seed))
         let run = try config.runDirectory.map { try RunFolder(url: $0) }
         let store = try run?.checkpointStore(keepLast: config.keepCheckpoints)
         if let script = config.scriptSource { try run?.saveScript(script) }

@@ -1,0 +1,55 @@
+import Foundation
+import LorafKernels
+import LorafModels
+import LorafTensor
+
+/// Prefill and decode speed of a causal LM, measured as llama.cpp's `llama-bench` does: a prompt of `promptTokens`
+/// pseudo-random ids processed in one pass (pp, tokens/s), then `generatedTokens` tokens decoded one at a time
+/// with the key/value cache (tg, tokens/s), greedy, at each thread count. Each figure is the best of `repeats`.
+public enum GenerationBenchmark {
+    public struct Row: Codable, Equatable {
+        public var threads: Int
+        public var promptTokens: Int
+        public var prefillTokensPerSecond: Double
+        public var generatedTokens: Int
+        public var decodeTokensPerSecond: Double
+        public var peakRSSMegabytes: Double
+    }
+
+    /// Runs the measurement on `lm` (base model, no adapter).
+    public static func run(_ lm: LanguageModel, threads: [Int], promptTokens: Int = 128, generatedTokens: Int = 64, repeats: Int = 3) throws -> [Row] {
+        var rng = RandomGenerator(seed: 1234)
+        let vocab = lm.tokenizer.vocabSize
+        let prompt = (0..<promptTokens).map { _ in rng.nextInt(below: vocab) }
+        let saved = Parallel.threadCount
+        defer { Parallel.threadCount = saved }
+        return try threads.map { count in
+            Parallel.threadCount = count
+            var prefill = Double.infinity, decode = Double.infinity
+            for _ in 0..<repeats {
+                let generator = TextGenerator(model: lm.model, padTokenId: 0) { _ in "" }
+                let start = Date()
+                _ = try generator.generate(prompts: [prompt], options: GenerationOptions(maxNewTokens: 1))
+                let afterPrefill = Date()
+                _ = try generator.generate(prompts: [prompt], options: GenerationOptions(maxNewTokens: generatedTokens + 1))
+                let end = Date()
+                let p = afterPrefill.timeIntervalSince(start)
+                prefill = Swift.min(prefill, p)
+                decode = Swift.min(decode, Swift.max(1e-9, end.timeIntervalSince(afterPrefill) - p))
+            }
+            return Row(threads: count, promptTokens: promptTokens, prefillTokensPerSecond: Double(promptTokens) / prefill,
+                       generatedTokens: generatedTokens, decodeTokensPerSecond: Double(generatedTokens) / decode,
+                       peakRSSMegabytes: Double(peakResidentBytes()) / 1_048_576)
+        }
+    }
+
+    /// A table, one row per thread count (or a JSON array with `json`).
+    public static func report(_ rows: [Row], json: Bool) throws -> String {
+        if json { return String(decoding: try JSONEncoder().encode(rows), as: UTF8.self) + "\n" }
+        var out = "threads   pp tokens/s   tg tokens/s   peak RSS MB\n"
+        for r in rows {
+            out += String(format: "%7d   %11.1f   %11.1f   %11.0f\n", r.threads, r.prefillTokensPerSecond, r.decodeTokensPerSecond, r.peakRSSMegabytes)
+        }
+        return out
+    }
+}
