@@ -5,7 +5,7 @@
 # adapter changes the answer). A dev check, not a test: it needs llama.cpp built by scripts/build_llama_cpp.sh.
 #   scripts/check_llama_cpp_adapter.sh [ADAPTER_DIR] [PROMPT]
 # Environment: MODEL (default models/SmolLM2-135M-Instruct.Q4_1.gguf), LORAF (default the newest release build's
-# loraf), LLAMA_CPP_BIN (default .llama.cpp/build/bin, else the main checkout's), TOKENS (default 24).
+# loraf), LLAMA_CPP_BIN (default .llama.cpp/build/bin), TOKENS (default 24).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 adapter="${1:-$root/Tests/Fixtures/smollm2/peft_lora_causal}"
@@ -15,7 +15,6 @@ tokens="${TOKENS:-24}"
 loraf="${LORAF:-$(ls -t "$root"/.build*/release/loraf 2>/dev/null | head -1)}"
 [ -x "$loraf" ] || { echo "check_llama_cpp_adapter: no loraf binary (swift build -c release, or set LORAF)" >&2; exit 1; }
 bin="${LLAMA_CPP_BIN:-$root/.llama.cpp/build/bin}"
-[ -d "$bin" ] || bin="/work/main/.llama.cpp/build/bin"
 if [ -x "$bin/llama-completion" ]; then
   llama=("$bin/llama-completion")
 elif [ -x "$bin/llama-cli" ]; then
