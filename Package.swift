@@ -11,7 +11,9 @@
 //   LorafTemplates         the Jinja2 subset that renders models' chat templates
 //   LorafModels            the named layer graph, layers, BERT
 //   LorafStrategies        adaptation strategies (LoRA, BitFit, bottleneck adapters) and PEFT files
-//   LorafTraining          datasets, optimisers, schedules, the training loop, checkpoints
+//   LorafTraining          datasets, optimisers, schedules, the training loop, checkpoints, the ProcessGroup seam
+//   CMPI / CMPIShim        Open MPI (Debian's libopenmpi-dev) and the C shim over its macros (MPI_COMM_WORLD...)
+//   LorafDistributed       data-parallel training on MPI: the only target that calls MPI (docs/distributed.md)
 //   LorafGeneration        sampling and batched generation with a key/value cache (mixed adapters per row)
 //   LorafLua               the Swift <-> Lua bridge and the `loraf` Lua module
 //   LorafPluginAPI         what a Swift plugin links against besides the core: its ABI version and registrar
@@ -40,7 +42,8 @@ let package = Package(
     products: [
         .executable(name: "loraf", targets: ["loraf"]),
         .library(name: "Loraf", targets: ["LorafTensor", "LorafFormats", "LorafTokenizers", "LorafTemplates", "LorafModels",
-                                         "LorafStrategies", "LorafTraining", "LorafGeneration", "LorafLua", "LorafPluginAPI", "LorafPlugins"]),
+                                         "LorafStrategies", "LorafTraining", "LorafDistributed", "LorafGeneration", "LorafLua",
+                                         "LorafPluginAPI", "LorafPlugins"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,8 +61,11 @@ let package = Package(
         .target(name: "LorafModels", dependencies: ["LorafTensor", "LorafFormats", "LorafTokenizers"]),
         .target(name: "LorafStrategies", dependencies: ["LorafModels"]),
         .target(name: "LorafTraining", dependencies: ["LorafStrategies", "LorafKernels"]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "CMPIShim", dependencies: ["CMPI"]),
+        .target(name: "LorafDistributed", dependencies: ["CMPIShim", "LorafKernels", "LorafTraining"]),
         .target(name: "LorafGeneration", dependencies: ["LorafStrategies", "LorafTemplates"]),
-        .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining", "LorafGeneration"]),
+        .target(name: "LorafLua", dependencies: ["CLua", "CLuaBridge", "LorafTraining", "LorafGeneration", "LorafDistributed"]),
         // Plugins are compiled against this build's modules and resolve loraf's symbols in the program that
         // loads them, so there is one copy of every type and registry (docs/plugins.md). Whatever links the
         // loader therefore exports its symbols.
@@ -67,7 +73,8 @@ let package = Package(
         .target(name: "LorafPlugins", dependencies: ["LorafPluginAPI", "LorafLua"],
                 linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
         .executableTarget(name: "loraf", dependencies: [
-            "LorafLua", "LorafPlugins", "LorafGeneration", "LorafTemplates", "LorafStrategies", "LorafKernels", "CEditLine",
+            "LorafLua", "LorafPlugins", "LorafGeneration", "LorafTemplates", "LorafStrategies", "LorafKernels", "LorafDistributed",
+            "CEditLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared by the test targets (repository paths, the MiniLM folder, seeded data, comparisons); in no product.
@@ -82,7 +89,7 @@ let package = Package(
         .testTarget(name: "LorafTrainingTests", dependencies: ["LorafTraining", "LorafTestSupport"]),
         .testTarget(name: "LorafGenerationTests", dependencies: ["LorafGeneration", "LorafTestSupport"]),
         .testTarget(name: "LorafLuaTests", dependencies: ["LorafLua", "LorafTestSupport"]),
-        .testTarget(name: "LorafCLITests", dependencies: ["loraf", "LorafTestSupport"]),
+        .testTarget(name: "LorafCLITests", dependencies: ["loraf", "LorafFormats", "LorafTestSupport"]),
         .testTarget(name: "LorafPluginsTests", dependencies: ["LorafPlugins", "loraf", "LorafTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

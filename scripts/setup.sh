@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine for loraf and builds it (release). Idempotent:
-# installs liblua5.4-dev, libedit-dev and pkg-config only when missing, fetches the model only
+# installs liblua5.4-dev, libedit-dev, pkg-config and Open MPI (openmpi-bin, libopenmpi-dev) only when missing, fetches the model only
 # when models/all-MiniLM-L6-v2 is incomplete, and lets SwiftPM rebuild only what changed.
 # Needs Swift 6 (https://www.swift.org/install) on PATH.
 #   scripts/setup.sh              installs what is missing and builds loraf (release)
@@ -10,7 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 missing=()
-for package in liblua5.4-dev libedit-dev pkg-config; do
+for package in liblua5.4-dev libedit-dev pkg-config openmpi-bin libopenmpi-dev; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

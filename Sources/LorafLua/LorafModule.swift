@@ -14,7 +14,7 @@ public enum LorafModule {
     /// Every binding group of the `loraf` module, in registration (and documentation) order.
     public static let bindings: [LuaBindings.Type] = [
         CoreBindings.self, TensorBindings.self, SafeTensorsBindings.self, TokenizerBindings.self, ModelBindings.self,
-        TrainingBindings.self, OptimBindings.self, ScheduleBindings.self, LossBindings.self, BatchBindings.self,
+        TrainingBindings.self, DistributedBindings.self, OptimBindings.self, ScheduleBindings.self, LossBindings.self, BatchBindings.self,
         PluginBindings.self, StrategyBindings.self,
     ]
 

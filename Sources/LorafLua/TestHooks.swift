@@ -55,5 +55,12 @@ public enum TestHooks {
             return [.integer(try options.required("r", options.positiveInteger)),
                     try options.string("name").map(LuaValue.string) ?? .nil]
         }
+        module.function("trainable", doc: """
+            loraf_test.trainable(model) -> {path = Tensor}
+            The model's trainable tensors (shared, not copied), e.g. to save each rank's weights in a distributed test.
+            """) { args in
+            let model = try args.object(1, as: ModelObject.self)
+            return [.record(Dictionary(uniqueKeysWithValues: model.adapted.trainableParameters.map { ($0.path, LuaValue.object($0.tensor)) }))]
+        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LorafDistributed
 import LorafLua
 
 /// `loraf run FILE.lua [ARGS...]` and `loraf run -e CHUNK [ARGS...]`.
@@ -9,7 +10,8 @@ struct Run: ParsableCommand {
         discussion: """
             The script sees its arguments as `...` and in the global `arg` as the stock `lua` sets it: \
             arg[0] is the script (or "-e"), arg[1], arg[2]... the arguments, arg[-1] this program. \
-            A Lua error prints `FILE:LINE: message` and a traceback to stderr and exits with status 1.
+            A Lua error prints `FILE:LINE: message` and a traceback to stderr and exits with status 1. \
+            Under mpirun every rank runs the script (docs/distributed.md); an error on any rank ends the whole job.
             """)
 
     @Option(name: .customShort("e"), help: ArgumentHelp( "Lua source to run instead of a script file.", valueName: "chunk"))
@@ -31,6 +33,8 @@ struct Run: ParsableCommand {
     func run() throws {
         let script = chunk == nil ? self.script : nil
         let arguments = chunk == nil ? self.arguments : words
+        // Under mpirun, MPI starts here, before any script runs (a single process only checks the environment).
+        _ = Distributed.world
         do {
             let state = try ScriptState.make()
             try setArgTable(in: state, script: script ?? "-e", arguments: arguments)
@@ -46,8 +50,12 @@ struct Run: ParsableCommand {
             case .syntax: printError("loraf: syntax error: \(error.message)")
             default: printError(error.description)
             }
-            throw ExitCode(1)
+            Distributed.fail(status: 1)
+        } catch {
+            printError("loraf: \(error)")
+            Distributed.fail(status: 1)
         }
+        try Distributed.finish()
     }
 
     /// Sets the global `arg` as lua.c does: arg[-1] the interpreter, arg[0] the script, arg[1...] the arguments.

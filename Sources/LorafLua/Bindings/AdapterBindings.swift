@@ -1,4 +1,5 @@
 import Foundation
+import LorafDistributed
 import LorafFormats
 import LorafStrategies
 
@@ -77,12 +78,15 @@ enum AdapterBindings {
         modelClass.method("save_adapter", doc: """
             model:save_adapter(dir [, name])
             Writes adapter `name` (default: the active one) as a PEFT folder: adapter_config.json and \
-            adapter_model.safetensors in `dir`, created if needed; each file is replaced atomically.
+            adapter_model.safetensors in `dir`, created if needed; each file is replaced atomically. Under \
+            mpirun only rank 0 writes (the ranks hold the same weights after loraf.train); the others check the \
+            arguments and return.
             """) { object, args in
             let directory = URL(fileURLWithPath: try args.string(2))
             guard let name = try args.optionalString(3) ?? object.adapted.activeAdapter else {
                 throw args.error(3, "no adapter is attached, so there is none to save")
             }
+            guard Distributed.world.isMain else { return [] }
             try AdapterFiles.save(object.adapted, adapter: name, to: directory, baseModelName: object.directory.path)
             return []
         }

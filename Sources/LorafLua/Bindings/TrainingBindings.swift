@@ -1,4 +1,5 @@
 import Foundation
+import LorafDistributed
 import LorafModels
 import LorafStrategies
 import LorafTraining
@@ -68,9 +69,12 @@ enum TrainingBindings: LuaBindings {
             warmup}, or a function(step) returning the learning rate. Evaluation (accuracy, macro-F1) runs every \
             eval_every steps or at each epoch end. run_dir gets metrics.jsonl, script.lua, plot.svg and \
             checkpoints (atomic); resume = true continues exactly from the newest. An error in a callback, or a \
-            NaN loss, stops training with the last checkpoint intact. Returns a table of metrics (steps, \
+            NaN loss, stops training with the last checkpoint intact. Under mpirun (docs/distributed.md) every rank \
+            calls it: batch_size stays the global batch, each rank trains on its share, and only rank 0 writes \
+            run_dir and prints progress; every rank returns the same metrics. Returns a table of metrics (steps, \
             final_loss, eval_accuracy, eval_macro_f1, best_accuracy, train_seconds, examples_per_second, \
-            tokens_per_second, peak_rss_mb, trainable_parameters, total_parameters, evaluations = {...}).
+            tokens_per_second, peak_rss_mb, trainable_parameters, total_parameters, all_reduce_seconds, \
+            all_reduce_bytes_per_step, evaluations = {...}).
             """) { args in
             let options = try args.options(1, keys: trainKeys)
             let model = try options.required("model") { try options.object($0, as: ModelObject.self) }
@@ -177,6 +181,7 @@ enum TrainingBindings: LuaBindings {
         let train = try TokenizedDataset(trainData, tokenizer: tokenizer, maxLength: config.maxLength)
         let eval = try dataset(options, "eval", numLabels: numLabels).map { try TokenizedDataset($0, tokenizer: tokenizer, maxLength: config.maxLength) }
         let trainer = Trainer(model: model.adapted, config: config, train: train, eval: eval)
+        trainer.processGroup = Distributed.world
         // The call's own on_<event>, then those Lua plugins registered (loraf.register_callback).
         func callbacks(_ event: String) throws -> [LuaFunction] {
             try [options.function("on_" + event)].compactMap { $0 } + state.extensions.table.callbacks[event, default: []]
@@ -278,6 +283,7 @@ enum TrainingBindings: LuaBindings {
             "peak_rss_mb": .number(Double(s.peakRSSBytes) / 1_048_576), "trainable_parameters": .integer(s.trainableParameters),
             "total_parameters": .integer(s.totalParameters), "stopped_early": .boolean(s.stoppedEarly),
             "evaluations": .list(s.evaluations.map(evalTable)),
+            "all_reduce_seconds": .number(s.allReduceSeconds), "all_reduce_bytes_per_step": .integer(s.allReduceBytesPerStep),
         ]
         if let last = s.finalEval {
             fields["eval_accuracy"] = .number(last.accuracy)

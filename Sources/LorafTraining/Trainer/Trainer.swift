@@ -13,6 +13,12 @@ import LorafTokenizers
 /// rate; callbacks; evaluation, logging and checkpoints on their intervals. What trains is
 /// `model.trainableParameters`. One seed fixes data order and dropout, so equal seeds and thread counts give equal
 /// losses, and a run resumed from a checkpoint continues bitwise as the uninterrupted run would.
+///
+/// Data-parallel (``processGroup`` of several ranks, docs/distributed.md): every rank plans the same global
+/// batches and takes its shard of each (``ProcessGroup/shard(of:)``); its loss is its shard's cross-entropy sum
+/// over the global example count, so the gradients summed by ``GradientAllReduce`` between backward and clipping
+/// are those of the whole batch and every rank takes the same step. Rank 0's trainable tensors are broadcast at
+/// the start; evaluation is sharded and reduced; rank 0 alone writes the run folder and prints progress.
 public final class Trainer {
     public let model: AdaptedModel
     public let config: TrainingConfig
@@ -26,6 +32,8 @@ public final class Trainer {
     public var onEpoch: ((Int) throws -> Void)?
     /// Writes the model's adapter in its user-facing format into a checkpoint folder (PEFT layout for adapters).
     public var saveAdapter: ((URL) throws -> Void)?
+    /// The ranks training together; ``SingleProcess`` (the default) for an ordinary run.
+    public var processGroup: ProcessGroup = SingleProcess()
 
     public init(model: AdaptedModel, config: TrainingConfig, train: TokenizedDataset, eval: TokenizedDataset?) {
         self.model = model
@@ -64,11 +72,15 @@ public final class Trainer {
         let accumulation = config.gradientAccumulationSteps
         let stepsPerEpoch = (plan.batchesPerEpoch + accumulation - 1) / accumulation
         let totalSteps = min(config.maxSteps ?? Int.max, config.epochs * stepsPerEpoch)
+        let group = processGroup
+        try group.requireAgreement(["the number of training examples": Double(train.count), "the batch size": Double(config.batchSize),
+                                    "the number of steps": Double(totalSteps), "the seed": Double(config.seed & (1 << 52 - 1)),
+                                    "the number of trainable values": Double(parameters.reduce(0) { $0 + $1.tensor.count })])
         let optimizer = try makeOptimizer()
         let schedule = try makeSchedule(totalSteps: totalSteps)
         var sampler = BatchSampler(plan: plan, seed: config.seed)
         let context = ForwardContext(training: true, rng: Trainer.dropoutGenerator(seed: config.seed))
-        let run = try config.runDirectory.map { try RunFolder(url: $0) }
+        let run = group.isMain ? try config.runDirectory.map { try RunFolder(url: $0) } : nil
         let store = try run?.checkpointStore(keepLast: config.keepCheckpoints)
         if let script = config.scriptSource { try run?.saveScript(script) }
 
@@ -77,7 +89,7 @@ public final class Trainer {
         var best: MetricPoint?
         var lastCheckpoint: String?
         var lastCheckpointStep = -1
-        if config.resume, let checkpoint = try store?.latest() {
+        if let checkpoint = try checkpointToResume(store, group: group) {
             let state = try checkpoint.trainerState()
             try restoreTrainable(from: checkpoint.adapterURL.appendingPathComponent(Trainer.trainableFile), parameters)
             try optimizer.restore(checkpoint.optimizerState(), for: parameters)
@@ -94,8 +106,10 @@ public final class Trainer {
             lastCheckpoint = checkpoint.url.path
             lastCheckpointStep = step
         }
+        try group.broadcast(parameters)
+        let gradientSync = GradientAllReduce(group: group)
 
-        let progress = try ProgressReporter(totalSteps: totalSteps, every: config.logEverySteps, style: config.progressStyle)
+        let progress = group.isMain ? try ProgressReporter(totalSteps: totalSteps, every: config.logEverySteps, style: config.progressStyle) : nil
         var trainSeconds = 0.0, examplesSeen = 0, tokensSeen = 0
         var windowLoss = 0.0, windowSteps = 0, lastWindowLoss = Double.nan
         var evalsWithoutImprovement = 0
@@ -105,7 +119,12 @@ public final class Trainer {
             Double(sampler.epoch) + Double(sampler.position) / Double(max(plan.batchesPerEpoch, 1))
         }
         func checkpoint() throws {
-            guard let store else { return }
+            guard let store else {
+                // Other ranks know where rank 0 writes (for the NaN message).
+                if let directory = config.runDirectory { lastCheckpoint = directory.appendingPathComponent(Checkpoint.folderName(step: step)).path }
+                lastCheckpointStep = step
+                return
+            }
             let state = TrainerState(globalStep: step, epoch: sampler.epoch, sampler: sampler.state,
                                      dropoutGeneratorState: context.rng.state, schedulePosition: step, bestMetric: best,
                                      lossHistory: lossHistory, evalHistory: evalHistory)
@@ -119,7 +138,7 @@ public final class Trainer {
         }
         func evaluateNow() throws {
             guard let eval else { return }
-            var report = try evaluate(eval)
+            var report = try Trainer.evaluate(model, on: eval, batchSize: config.evalBatchSize, group: group)
             report.step = step
             report.epoch = epochNow()
             evaluations.append(report)
@@ -132,7 +151,7 @@ public final class Trainer {
                 evalsWithoutImprovement += 1
             }
             try run?.writePlot(TrainingPlot(title: "loraf training", loss: lossHistory, evalMetric: evalHistory, evalMetricName: "eval accuracy"))
-            progress.message(String(format: "eval at step %d: accuracy %.4f, macro-F1 %.4f, loss %.4f", step, report.accuracy, report.macroF1, report.loss))
+            progress?.message(String(format: "eval at step %d: accuracy %.4f, macro-F1 %.4f, loss %.4f", step, report.accuracy, report.macroF1, report.loss))
             do { try onEval?(report) } catch { throw TrainingError.callback(name: "on_eval", step: step, error: error) }
             if let patience = config.earlyStoppingPatience, evalsWithoutImprovement >= patience { stoppedEarly = true }
         }
@@ -149,8 +168,11 @@ public final class Trainer {
                 let t0 = ProgressReporter.monotonicSeconds()
                 let learningRate = try schedule.learningRate(atStep: step + 1)
                 let total = batches.reduce(0) { $0 + $1.count }
-                var stepLoss = 0.0
-                for indices in batches {
+                if group.rank > 0 { context.rng = Trainer.dropoutGenerator(seed: config.seed, rank: group.rank, step: step) }
+                var stepLoss = 0.0, stepTokens = 0
+                for batch in batches {
+                    let indices = Array(group.shard(of: batch))
+                    if indices.isEmpty { continue }
                     let (input, labels, tokens) = try train.batch(indices)
                     let logits = try model.forward(input, context).logits.orThrow("the model has no classification head")
                     let loss = try logits.crossEntropy(targets: labels) * (Float(indices.count) / Float(total))
@@ -160,8 +182,14 @@ public final class Trainer {
                     }
                     try loss.backward()
                     stepLoss += value
-                    tokensSeen += tokens
+                    stepTokens += tokens
                 }
+                if group.size > 1 {
+                    var statistics = [stepLoss, Double(stepTokens)]
+                    try gradientSync.reduce(parameters, statistics: &statistics)
+                    (stepLoss, stepTokens) = (statistics[0], Int(statistics[1]))
+                }
+                tokensSeen += stepTokens
                 // Without clipping the norm is still measured (the NaN guard and on_step report it).
                 let norm = try clipGradientNorm(parameters, maxNorm: config.maxGradNorm ?? Double.greatestFiniteMagnitude).norm
                 guard norm.isFinite else {
@@ -176,7 +204,7 @@ public final class Trainer {
                 windowLoss += stepLoss
                 windowSteps += 1
                 let speed = Double(examplesSeen) / max(trainSeconds, 1e-9)
-                progress.update(step: step, epoch: sampler.epoch + 1, loss: stepLoss, learningRate: learningRate, examplesPerSecond: speed)
+                progress?.update(step: step, epoch: sampler.epoch + 1, loss: stepLoss, learningRate: learningRate, examplesPerSecond: speed)
                 if step % config.logEverySteps == 0 || step == totalSteps {
                     lastWindowLoss = windowLoss / Double(windowSteps)
                     try run?.metrics.append(.train(step: step, epoch: epochNow(), loss: lastWindowLoss, learningRate: learningRate, examplesPerSecond: speed))
@@ -200,7 +228,7 @@ public final class Trainer {
         if eval != nil, evaluations.last?.step != step { try evaluateNow() }
         if store != nil, lastCheckpointStep != step { try checkpoint() }
         try run?.writePlot(TrainingPlot(title: "loraf training", loss: lossHistory, evalMetric: evalHistory, evalMetricName: "eval accuracy"))
-        progress.finish()
+        progress?.finish()
         model.base.eval()
         let trainable = parameters.reduce(0) { $0 + $1.tensor.count }
         return TrainingSummary(steps: step, epochs: epochNow(), finalLoss: lastWindowLoss, lossHistory: lossHistory,
@@ -209,7 +237,8 @@ public final class Trainer {
                                examplesPerSecond: Double(examplesSeen) / max(trainSeconds, 1e-9),
                                tokensPerSecond: Double(tokensSeen) / max(trainSeconds, 1e-9),
                                peakRSSBytes: peakResidentBytes(), trainableParameters: trainable,
-                               totalParameters: model.allParameters.reduce(0) { $0 + $1.tensor.count })
+                               totalParameters: model.allParameters.reduce(0) { $0 + $1.tensor.count },
+                               allReduceSeconds: gradientSync.reduceSeconds, allReduceBytesPerStep: gradientSync.bytesPerCall)
     }
 
     /// Loss, accuracy and macro-F1 of the model on `data` (see `Trainer.evaluate(_:on:batchSize:)`).
@@ -218,12 +247,15 @@ public final class Trainer {
     }
 
     /// Loss, accuracy and macro-F1 of `model` on `data`, in evaluation mode without gradients. Examples are
-    /// batched by length (order does not change the metrics) to keep padding small.
-    public static func evaluate(_ model: AdaptedModel, on data: TokenizedDataset, batchSize: Int) throws -> EvalReport {
+    /// batched by length (order does not change the metrics) to keep padding small. With a `group` of several
+    /// ranks (every rank must call this), each scores every `size`-th example and the predictions and loss sums
+    /// are all-reduced, so every rank returns the metrics of the whole set.
+    public static func evaluate(_ model: AdaptedModel, on data: TokenizedDataset, batchSize: Int,
+                                group: ProcessGroup = SingleProcess()) throws -> EvalReport {
         let wasTraining = model.base.isTraining
         model.base.eval()
         defer { model.base.setTraining(wasTraining) }
-        let order = (0..<data.count).sorted { data.ids[$0].count < data.ids[$1].count }
+        let order = evaluationShard((0..<data.count).sorted { data.ids[$0].count < data.ids[$1].count }, group: group)
         var predictions = [Int](repeating: 0, count: data.count)
         var lossSum = 0.0
         try GradMode.disabled {
@@ -237,6 +269,7 @@ public final class Trainer {
                 start += indices.count
             }
         }
+        try reduceEvaluation(&predictions, lossSum: &lossSum, group: group)
         return EvalReport(step: 0, epoch: 0, loss: lossSum / Double(max(data.count, 1)),
                           accuracy: try ClassificationMetrics.accuracy(predictions: predictions, labels: data.labels),
                           macroF1: try ClassificationMetrics.macroF1(predictions: predictions, labels: data.labels),

@@ -47,5 +47,9 @@ public struct TrainingSummary {
     public var peakRSSBytes: Int
     public var trainableParameters: Int
     public var totalParameters: Int
+    /// Seconds spent all-reducing gradients (0 in a single process; see ``GradientAllReduce``).
+    public var allReduceSeconds: Double = 0
+    /// Bytes all-reduced per optimizer step (0 in a single process).
+    public var allReduceBytesPerStep: Int = 0
 }
 
