@@ -34,6 +34,14 @@ public enum GGUFWriter {
             values.forEach { writer.integer($0.bitPattern) }
             return Tensor(name: name, shape: shape, type: .f32, bytes: writer.bytes)
         }
+
+        /// An F16 tensor: `values` rounded to IEEE half precision (to nearest even; beyond ±65504 they become
+        /// ±infinity); `values.count` must equal the product of `shape`.
+        public static func float16(_ name: String, shape: [Int], values: [Float]) -> Tensor {
+            var writer = GGUFByteWriter()
+            values.forEach { writer.integer(Float16($0).bitPattern) }
+            return Tensor(name: name, shape: shape, type: .f16, bytes: writer.bytes)
+        }
     }
 
     /// Writes `metadata` (in the order given) and `tensors` (in the order given, each at the next

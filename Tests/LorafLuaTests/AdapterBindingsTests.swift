@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import LorafTestSupport
+import LorafFormats
 @testable import LorafLua
 
 final class AdapterBindingsTests: XCTestCase {
@@ -68,5 +69,27 @@ final class AdapterBindingsTests: XCTestCase {
         XCTAssertEqual(lua.error("model:adapt{strategy = 'lora', r = print}"),
                        "test:1: Model:adapt: 'r' must be a number, string, boolean or table, got function")
         XCTAssertEqual(lua.error("model:set_adapter('nope')")?.contains("nope"), true)
+    }
+
+    func testExportGGUFAdapterWritesALlamaCppLoRAFile() throws {
+        let lua = try LorafLuaHarness()
+        try lua.state.setGlobal("path", .string(try smolLM2GGUF().path))
+        let file = scratchURL("luabind-gguf-adapter").appendingPathExtension("gguf")
+        try lua.state.setGlobal("out", .string(file.path))
+        try lua.run("""
+            lm = loraf.load_model(path)
+            lm:adapt{strategy = 'lora', r = 4, lora_alpha = 8, target_modules = {'q_proj', 'v_proj'}}
+            names = lm:export_gguf_adapter(out, {type = 'f16'})
+            """)
+        XCTAssertEqual(try lua.value("return #names").integerValue, 120)
+        XCTAssertEqual(try lua.value("return names[1]").stringValue, "blk.0.attn_q.weight.lora_a")
+        let written = try GGUFFile(contentsOf: file)
+        XCTAssertEqual(try written.metadata.string("general.type"), "adapter")
+        XCTAssertEqual(written.metadata["adapter.lora.alpha"], .float32(8))
+        XCTAssertEqual(try written.entry("blk.0.attn_q.weight.lora_a").shape, [4, 576])
+        XCTAssertEqual(try written.entry("blk.0.attn_q.weight.lora_a").type, .f16)
+        XCTAssertEqual(lua.error("lm:export_gguf_adapter(out, {type = 'q4_0'})"),
+                       "test:1: Model:export_gguf_adapter: 'type' must be \"f32\" or \"f16\", got string \"q4_0\"")
+        XCTAssertEqual(lua.error("lm:export_gguf_adapter(out, {adapter = 'nope'})")?.contains("no adapter named 'nope'"), true)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LorafDistributed
+import LorafFormats
 import LorafStrategies
 
 /// The adapter methods of the `Model` class: `model:adapt{...}`, `set_adapter`, `merge`, `save_adapter`...
@@ -94,6 +95,27 @@ enum AdapterBindings {
             guard Distributed.world.isMain else { return [] }
             try AdapterFiles.save(object.adapted, adapter: name, to: directory, baseModelName: object.directory.path)
             return []
+        }
+        modelClass.method("export_gguf_adapter", doc: """
+            model:export_gguf_adapter(path [, {adapter = name, type = "f32"}]) -> {string}
+            Writes a LoRA adapter (default: the active one) as a llama.cpp LoRA adapter GGUF at `path` (replaced \
+            atomically), for `llama-cli -m BASE.gguf --lora path`: tensors blk.N.attn_q.weight.lora_a [r, in] and \
+            .lora_b [out, r] of `type` "f32" or "f16", adapter.lora.alpha, q/k rows in llama.cpp's RoPE order. \
+            Errors for an adapter with trained biases or modules_to_save. Returns the tensor names written.
+            """) { object, args in
+            let path = try args.string(2)
+            let options = try args.options(3, keys: ["adapter", "type"])
+            guard let name = try options.string("adapter") ?? object.adapted.activeAdapter else {
+                throw args.error(2, "no adapter is attached, so there is none to export")
+            }
+            let type: GGMLType
+            switch try options.string("type") ?? "f32" {
+            case "f32": type = .f32
+            case "f16": type = .f16
+            default: throw options.error("type", mustBe: "\"f32\" or \"f16\"")
+            }
+            let names = try LlamaCppAdapter.export(object.adapted, adapter: name, to: URL(fileURLWithPath: path), type: type)
+            return [.list(names.map(LuaValue.string))]
         }
         modelClass.method("load_adapter", doc: """
             model:load_adapter(dir [, name = "default" [, {is_trainable = false}]])

@@ -39,12 +39,17 @@ public protocol ModelFamily {
     /// Hugging Face tensor is row `permutation[i]` of the file's (llama.cpp stores q/k rows interleaved for its
     /// RoPE), or nil when the rows are stored as Hugging Face has them.
     func ggufRowPermutation(forParameter path: String, in model: TransformerModel) -> [Int]?
+    /// The GGUF tensor name of parameter `path` (`model.layers.3.self_attn.q_proj.weight` →
+    /// `blk.3.attn_q.weight`): the inverse of `parameterPath(ggufTensor:in:)`, used to write llama.cpp files
+    /// (LoRA adapters). Nil for a parameter llama.cpp has no tensor for.
+    func ggufTensorName(forParameter path: String, in model: TransformerModel) -> String?
 }
 
 extension ModelFamily {
     public var ggufArchitectures: [String] { [] }
     public func parameterPath(ggufTensor name: String, in model: TransformerModel) -> String? { nil }
     public func ggufRowPermutation(forParameter path: String, in model: TransformerModel) -> [Int]? { nil }
+    public func ggufTensorName(forParameter path: String, in model: TransformerModel) -> String? { nil }
 }
 
 /// The model families loraf can build, keyed by config.json `model_type` and GGUF `general.architecture`.

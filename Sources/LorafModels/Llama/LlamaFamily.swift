@@ -29,6 +29,10 @@ struct LlamaFamily: ModelFamily {
         return path
     }
 
+    func ggufTensorName(forParameter path: String, in model: TransformerModel) -> String? {
+        GGUFLlamaNames.ggufName(model.bodyPrefix.isEmpty ? "model." + path : path)
+    }
+
     func ggufRowPermutation(forParameter path: String, in model: TransformerModel) -> [Int]? {
         let config: LlamaConfig
         switch model {
@@ -37,6 +41,9 @@ struct LlamaFamily: ModelFamily {
         case let m as LlamaForSequenceClassification: config = m.config
         default: return nil
         }
+        // llama.cpp's converter interleaves q/k rows for the Llama architecture (and Mistral, derived from it), not
+        // for Qwen2, whose RoPE llama.cpp runs in the rotate-half (NEOX) form.
+        guard config.modelType != "qwen2" else { return nil }
         if path.hasSuffix("self_attn.q_proj.weight") || path.hasSuffix("self_attn.q_proj.bias") {
             return GGUFLlamaNames.ropeRowPermutation(heads: config.numAttentionHeads, headDim: config.headDim)
         }

@@ -36,7 +36,7 @@ public final class AdaptedModel {
 
     /// Attaches a new adapter with `strategy` configured by `options`, and makes it active.
     /// The generic option `modules_to_save` (module paths, PEFT's suffix rule) is handled here for every strategy;
-    /// task heads are added to it by default for classification models, as PEFT does for SEQ_CLS.
+    /// task heads are added to it by default for classification models only, as PEFT does for SEQ_CLS.
     /// - Throws: `StrategyError` for a bad option, a name in use, or targets that match nothing.
     @discardableResult
     public func adapt(strategy: Strategy, name: String, options: Options) throws -> Adapter {
@@ -50,8 +50,10 @@ public final class AdaptedModel {
         let adapter = try strategy.attach(to: self, adapterName: name, options: &options)
         do {
             try options.finish()
-            // The default (the task head) leaves out a head the adapter itself adapts (target_modules = {"classifier"}).
-            let saveTargets = givenSaveTargets ?? base.headModulePaths.filter { !(base.module(at: $0) is AdapterWrapper) }
+            // The default is a classification model's head (a causal LM's lm_head stays frozen, as in PEFT), leaving
+            // out a head the adapter itself adapts (target_modules = {"classifier"}).
+            let heads = base.numLabels != nil ? base.headModulePaths : []
+            let saveTargets = givenSaveTargets ?? heads.filter { !(base.module(at: $0) is AdapterWrapper) }
             try attachModulesToSave(saveTargets, for: name, context: options.context)
         } catch {
             try? detachModulesToSave(for: name)

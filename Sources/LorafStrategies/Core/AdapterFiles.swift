@@ -14,9 +14,14 @@ public enum AdapterFiles {
     public static let weightsFile = "adapter_model.safetensors"
     static let keyPrefix = "base_model.model."
 
-    /// PEFT's task_type for a model.
-    static func taskType(_ model: TransformerModel) -> String? {
-        model.headModulePaths.contains("classifier") ? "SEQ_CLS" : "FEATURE_EXTRACTION"
+    /// PEFT's task_type for a model: SEQ_CLS for a classifier, CAUSAL_LM for a decoder with its lm_head,
+    /// FEATURE_EXTRACTION for a bare body.
+    static func taskType(_ model: TransformerModel) -> String {
+        switch model.task {
+        case .classification: return "SEQ_CLS"
+        case .causalLM: return "CAUSAL_LM"
+        case .base: return "FEATURE_EXTRACTION"
+        }
     }
 
     /// The file key of an in-memory path of a modules_to_save copy (`classifier.modules_to_save.sst2.weight` →
@@ -32,7 +37,7 @@ public enum AdapterFiles {
         let (tensors, strategyConfig) = try adapter.stateForSaving(in: model)
         var config = strategyConfig
         config["peft_type"] = .string(adapter.strategy.peftType)
-        config["task_type"] = taskType(model.base).map(OptionValue.string) ?? .null
+        config["task_type"] = .string(taskType(model.base))
         config["base_model_name_or_path"] = baseModelName.map(OptionValue.string) ?? .null
         config["inference_mode"] = .bool(true)
         let saved = model.modulesToSavePaths(for: name)

@@ -87,7 +87,7 @@ final class LoRAAdapter: Adapter {
 
     var canMerge: Bool { true }
 
-    private func layers(in model: AdaptedModel) -> [(path: String, layer: LoRALinear)] {
+    func layers(in model: AdaptedModel) -> [(path: String, layer: LoRALinear)] {
         targets.compactMap { wrapperInChain(LoRALinear.self, from: $0, in: model.base) }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Runs python3 with `arguments`; returns its exit status and combined output (the interop tests).
-func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
+public func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3"] + arguments
