@@ -7,6 +7,7 @@ import LorafTensor
 /// pseudo-random ids processed in one pass (pp, tokens/s), then `generatedTokens` tokens decoded one at a time
 /// with the key/value cache (tg, tokens/s), greedy, at each thread count. Each figure is the best of `repeats`.
 public enum GenerationBenchmark {
+    /// One thread count's figures: prompt and generated token counts, tokens/s of each phase, the process's peak RSS.
     public struct Row: Codable, Equatable {
         public var threads: Int
         public var promptTokens: Int

@@ -9,6 +9,7 @@ public struct GenerationOptions {
     /// A row ends when its generated text contains one of these; the text is cut before it.
     public var stopStrings: [String] = []
 
+    /// Defaults: 64 new tokens, greedy, no stop tokens or strings (``LanguageModel`` adds the tokenizer's EOS).
     public init(maxNewTokens: Int = 64, sampling: SamplingOptions = SamplingOptions(), stopTokenIds: Set<Int> = [], stopStrings: [String] = []) {
         self.maxNewTokens = maxNewTokens
         self.sampling = sampling
@@ -29,6 +30,7 @@ public struct GenerationOptions {
 /// One row's result: the new token ids (a stop token included), the text they decode to (cut before a stop
 /// string) and why the row ended.
 public struct GeneratedSequence: Equatable {
+    /// Why a row ended: a stop token, a stop string, `max_new_tokens`, or the streaming callback returned false.
     public enum FinishReason: String { case stopToken = "stop_token", stopString = "stop_string", length, cancelled }
     public var tokenIds: [Int]
     public var text: String

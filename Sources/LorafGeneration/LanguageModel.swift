@@ -21,6 +21,7 @@ public final class LanguageModel {
     /// Where the model was loaded from.
     public let source: URL
 
+    /// Bundles parts already loaded (``load(_:seed:)`` loads all three from a file or folder).
     public init(model: AdaptedModel, tokenizer: any Tokenizer, chatTemplate: ChatTemplate?, source: URL) {
         self.model = model
         self.tokenizer = tokenizer

@@ -16,6 +16,7 @@ public struct SamplingOptions: Equatable {
     /// Seeds the draws (each row of a batch draws from its own stream).
     public var seed: UInt64 = 0
 
+    /// Defaults turn every filter off and decode greedily.
     public init(temperature: Float = 0, topK: Int = 0, topP: Float = 1, minP: Float = 0, repetitionPenalty: Float = 1, seed: UInt64 = 0) {
         self.temperature = temperature
         self.topK = topK

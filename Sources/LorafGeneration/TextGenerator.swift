@@ -15,6 +15,9 @@ public struct TextGenerator {
     /// Turns a row's generated ids into text.
     public let decode: ([Int]) -> String
 
+    /// - Parameters:
+    ///   - padTokenId: fed at masked (padding) positions and to finished rows; any valid id.
+    ///   - decode: a row's generated ids → its text (special tokens left out).
     public init(model: AdaptedModel, padTokenId: Int, decode: @escaping ([Int]) -> String) {
         self.model = model
         self.padTokenId = padTokenId

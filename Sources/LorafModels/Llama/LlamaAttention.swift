@@ -75,6 +75,8 @@ public final class LlamaDecoderLayer: Module {
         register(child: "post_attention_layernorm", RMSNorm(features: config.hiddenSize, eps: config.rmsNormEps))
     }
 
+    /// x [B, S, H] → [B, S, H]; `mask`, `angles` and `cache` as ``LlamaAttention/forward(_:mask:angles:cache:_:)`` takes them.
+    /// - Throws: `ModelError.invalid` when the block lacks its children; tensor shape errors.
     public func forward(_ x: Tensor, mask: Tensor, angles: Tensor, cache: KeyValueCache?, _ context: ForwardContext) throws -> Tensor {
         guard let attention = childIfPresent("self_attn") as? LlamaAttention else {
             throw ModelError.invalid("LlamaDecoderLayer lacks its self_attn block")
