@@ -16,7 +16,7 @@ loraf="${LORAF:-$(ls -t "$root"/.build*/release/loraf 2>/dev/null | head -1)}"
 [ -x "$loraf" ] || { echo "check_llama_cpp_adapter: no loraf binary (swift build -c release, or set LORAF)" >&2; exit 1; }
 bin="${LLAMA_CPP_BIN:-$root/.llama.cpp/build/bin}"
 if [ -x "$bin/llama-completion" ]; then
-  llama=("$bin/llama-completion")
+  llama=("$bin/llama-completion" -no-cnv)
 elif [ -x "$bin/llama-cli" ]; then
   llama=("$bin/llama-cli" -no-cnv)
 else
