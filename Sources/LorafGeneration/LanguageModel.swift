@@ -33,8 +33,9 @@ public final class LanguageModel {
     /// - Throws: the loader's, tokenizer's and template parser's errors, each naming the file.
     public static func load(_ url: URL, seed: UInt64 = 0) throws -> LanguageModel {
         let model = try ModelLoader.load(url, task: .causalLM, seed: seed)
-        let template = try ModelTextFiles.chatTemplateSource(for: url).map { try ChatTemplate(source: $0) }
-        return LanguageModel(model: AdaptedModel(model), tokenizer: try ModelTextFiles.tokenizer(for: url), chatTemplate: template, source: url)
+        let files = try ModelTextFiles.load(for: url)
+        return LanguageModel(model: AdaptedModel(model), tokenizer: files.tokenizer,
+                             chatTemplate: try files.chatTemplate.map { try ChatTemplate(source: $0) }, source: url)
     }
 
     /// The special tokens a chat template sees (`bos_token`, `eos_token`, ...), as transformers passes them.

@@ -12,7 +12,8 @@ final class InstructionMaskTests: XCTestCase {
     func smolLM2() throws -> (any Tokenizer, ChatTemplate) {
         if let loaded = Self.loaded { return loaded }
         let url = try smolLM2GGUF()
-        let loaded = (try ModelTextFiles.tokenizer(for: url), try ChatTemplate(source: XCTUnwrap(ModelTextFiles.chatTemplateSource(for: url))))
+        let files = try ModelTextFiles.load(for: url)
+        let loaded = (files.tokenizer, try ChatTemplate(source: XCTUnwrap(files.chatTemplate)))
         Self.loaded = loaded
         return loaded
     }

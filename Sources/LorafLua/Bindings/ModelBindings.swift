@@ -59,8 +59,9 @@ enum ModelBindings: LuaBindings {
             }
             let seed = UInt64(bitPattern: Int64(try options.integer("seed") ?? 0))
             let model = try ModelLoader.load(url, task: task, seed: seed)
-            let tokenizer = Result { try ModelTextFiles.tokenizer(for: url) }
-            let template = Result { try ModelTextFiles.chatTemplateSource(for: url).map { try ChatTemplate(source: $0) } }
+            let files = Result { try ModelTextFiles.load(for: url) }
+            let tokenizer = files.map(\.tokenizer)
+            let template = Result { try files.get().chatTemplate.map { try ChatTemplate(source: $0) } }
             return [.object(ModelObject(adapted: AdaptedModel(model), directory: url, tokenizer: tokenizer, chatTemplate: template))]
         }
         registerRunning(on: modelClass)

@@ -22,8 +22,8 @@ final class TokenizerObject {
         case "json": return TokenizerObject(try AutoTokenizer.load(tokenizerJSON: url))
         case "txt": return TokenizerObject(try WordPieceTokenizer(vocabularyFile: url))
         default:
-            let template = try ModelTextFiles.chatTemplateSource(for: url).map { try ChatTemplate(source: $0) }
-            return TokenizerObject(try ModelTextFiles.tokenizer(for: url), chatTemplate: template)
+            let files = try ModelTextFiles.load(for: url)
+            return TokenizerObject(files.tokenizer, chatTemplate: try files.chatTemplate.map { try ChatTemplate(source: $0) })
         }
     }
 }

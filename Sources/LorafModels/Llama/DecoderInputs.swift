@@ -3,8 +3,8 @@ import LorafTensor
 /// What every block of a decoder shares in one pass: the position of each token, the rotary angles and the
 /// additive attention mask, derived from the batch's attention mask and the key/value cache.
 struct DecoderInputs {
-    /// Rotary angles [B, S, d/2]: position × inverse frequency.
-    let angles: Tensor
+    /// cos and sin of the rotary angles (position × inverse frequency) [B, S, d/2], shared by every layer.
+    let rotary: (cos: Tensor, sin: Tensor)
     /// Additive mask [B, 1, G·S, T]: 0 where query row s may read key slot t (causal over the slots, the key not
     /// padding, within the sliding window), the most negative Float otherwise (transformers uses finfo.min).
     let mask: Tensor
@@ -25,7 +25,7 @@ struct DecoderInputs {
         for (i, position) in positions.enumerated() {
             for j in 0..<half { angleValues[i * half + j] = Float(position) * inverseFrequencies[j] }
         }
-        angles = try Tensor(shape: [b, s, half], scalars: angleValues)
+        rotary = Tensor.rotaryTables(angles: try Tensor(shape: [b, s, half], scalars: angleValues))
         let blocked = -Float.greatestFiniteMagnitude
         var maskValues = [Float](repeating: blocked, count: b * groups * s * t)
         for row in 0..<b {

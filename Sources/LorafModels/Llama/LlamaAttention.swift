@@ -28,14 +28,14 @@ public final class LlamaAttention: Module {
     public override var summaryLine: String { "heads=\(heads), kv_heads=\(kvHeads), head_dim=\(headDim)" }
 
     /// hidden [B, S, H] → [B, S, H]. `mask` is additive [B, 1, G·S, T] (G = heads / kv_heads query heads per
-    /// key/value head, rows in head-group order), `angles` the rotary angles [B, S, d/2], `cache` the key/value cache.
-    public func forward(_ hidden: Tensor, mask: Tensor, angles: Tensor, cache: KeyValueCache?, _ context: ForwardContext) throws -> Tensor {
+    /// key/value head, rows in head-group order), `rotary` the cos/sin tables [B, S, d/2] (``Tensor/rotaryTables(angles:)``), `cache` the key/value cache.
+    public func forward(_ hidden: Tensor, mask: Tensor, rotary: (cos: Tensor, sin: Tensor), cache: KeyValueCache?, _ context: ForwardContext) throws -> Tensor {
         let b = hidden.shape[0], s = hidden.shape[1], d = headDim, groups = heads / kvHeads
         func splitHeads(_ x: Tensor, _ count: Int) throws -> Tensor {
             try x.reshaped([b, s, count, d]).permuted([0, 2, 1, 3])   // [B, count, S, d]
         }
-        let q = try splitHeads(child("q_proj").forward(hidden, context), heads).rotaryEmbedding(angles: angles)
-        var k = try splitHeads(child("k_proj").forward(hidden, context), kvHeads).rotaryEmbedding(angles: angles)
+        let q = try splitHeads(child("q_proj").forward(hidden, context), heads).rotaryEmbedding(cos: rotary.cos, sin: rotary.sin)
+        var k = try splitHeads(child("k_proj").forward(hidden, context), kvHeads).rotaryEmbedding(cos: rotary.cos, sin: rotary.sin)
         var v = try splitHeads(child("v_proj").forward(hidden, context), kvHeads)
         if let cache { (k, v) = try cache.append(layer: layerIndex, keys: k, values: v) }
         // The G query heads that share a key/value head become G·S rows of one matrix per key/value head.
@@ -75,13 +75,13 @@ public final class LlamaDecoderLayer: Module {
         register(child: "post_attention_layernorm", RMSNorm(features: config.hiddenSize, eps: config.rmsNormEps))
     }
 
-    /// x [B, S, H] → [B, S, H]; `mask`, `angles` and `cache` as ``LlamaAttention/forward(_:mask:angles:cache:_:)`` takes them.
+    /// x [B, S, H] → [B, S, H]; `mask`, `rotary` and `cache` as ``LlamaAttention/forward(_:mask:rotary:cache:_:)`` takes them.
     /// - Throws: `ModelError.invalid` when the block lacks its children; tensor shape errors.
-    public func forward(_ x: Tensor, mask: Tensor, angles: Tensor, cache: KeyValueCache?, _ context: ForwardContext) throws -> Tensor {
+    public func forward(_ x: Tensor, mask: Tensor, rotary: (cos: Tensor, sin: Tensor), cache: KeyValueCache?, _ context: ForwardContext) throws -> Tensor {
         guard let attention = childIfPresent("self_attn") as? LlamaAttention else {
             throw ModelError.invalid("LlamaDecoderLayer lacks its self_attn block")
         }
-        let h = try x + attention.forward(child("input_layernorm").forward(x, context), mask: mask, angles: angles, cache: cache, context)
+        let h = try x + attention.forward(child("input_layernorm").forward(x, context), mask: mask, rotary: rotary, cache: cache, context)
         return try h + child("mlp").forward(child("post_attention_layernorm").forward(h, context), context)
     }
 }

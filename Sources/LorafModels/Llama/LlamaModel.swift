@@ -33,7 +33,7 @@ public final class LlamaModel: Module, TransformerModel {
                                        groups: config.numAttentionHeads / config.numKeyValueHeads, window: config.slidingWindow)
         var hidden = try embed.forward(input.inputIds)
         for case let layer as LlamaDecoderLayer in layers.items {
-            hidden = try layer.forward(hidden, mask: shared.mask, angles: shared.angles, cache: input.cache, context)
+            hidden = try layer.forward(hidden, mask: shared.mask, rotary: shared.rotary, cache: input.cache, context)
         }
         input.cache?.commit(mask: shared.fullMask)
         return ModelOutput(lastHiddenState: try child("norm").forward(hidden, context))

@@ -6,19 +6,20 @@ import LorafTokenizers
 /// (tokenizer.json / vocab.txt, tokenizer_config.json's `chat_template`, or a chat_template.jinja file) or a GGUF
 /// file (`tokenizer.ggml.*` and `tokenizer.chat_template` metadata).
 public enum ModelTextFiles {
-    /// The tokenizer of the model at `url` (a folder or a `.gguf` file).
-    /// - Throws: `TokenizerError` for a missing or malformed tokenizer, `GGUFError` for a bad GGUF file.
-    public static func tokenizer(for url: URL) throws -> any Tokenizer {
-        guard url.pathExtension.lowercased() == "gguf" else { return try AutoTokenizer.load(modelDirectory: url) }
-        return try AutoTokenizer.load(gguf: tokenizerMetadata(GGUFFile(contentsOf: url).metadata))
+    /// The tokenizer and the chat template source (Jinja2; nil when the model has none) of the model at `url` (a
+    /// folder or a `.gguf` file), reading a GGUF file once.
+    /// - Throws: `TokenizerError` for a missing or malformed tokenizer, `GGUFError` for a bad GGUF file,
+    ///   `ModelError.invalid` for a tokenizer_config.json that is not a JSON object.
+    public static func load(for url: URL) throws -> (tokenizer: any Tokenizer, chatTemplate: String?) {
+        if url.pathExtension.lowercased() == "gguf" {
+            let metadata = try GGUFFile(contentsOf: url).metadata
+            return (try AutoTokenizer.load(gguf: tokenizerMetadata(metadata)), metadata["tokenizer.chat_template"]?.string)
+        }
+        return (try AutoTokenizer.load(modelDirectory: url), try folderChatTemplate(url))
     }
 
-    /// The model's chat template source (Jinja2), or nil when it has none.
-    /// - Throws: for a GGUF file that cannot be read, or a tokenizer_config.json that is not JSON.
-    public static func chatTemplateSource(for url: URL) throws -> String? {
-        if url.pathExtension.lowercased() == "gguf" {
-            return try GGUFFile(contentsOf: url).metadata["tokenizer.chat_template"]?.string
-        }
+    /// The chat template of a Hugging Face folder: chat_template.jinja, else tokenizer_config.json's `chat_template`.
+    static func folderChatTemplate(_ url: URL) throws -> String? {
         let jinja = url.appendingPathComponent("chat_template.jinja")
         if let text = try? String(contentsOf: jinja, encoding: .utf8) { return text }
         let config = url.appendingPathComponent("tokenizer_config.json")
