@@ -152,11 +152,10 @@ for i = 1, math.min(6, #dev_rows) do
 end
 
 -- The figures, in the order printed; the keys are those of scripts/smollm2_sst2_peft.py's JSON line.
-local _, counts = lm:summary()
 local summary = {
   {"train_examples", #train_rows}, {"dev_examples", #dev_rows},
   {"dev_accuracy_before", accuracy(dev_rows, before)}, {"dev_accuracy_after", accuracy(dev_rows, after)},
-  {"trainable_parameters", metrics.trainable_parameters}, {"total_parameters", counts.total},
+  {"trainable_parameters", metrics.trainable_parameters},
   {"steps", metrics.steps}, {"final_loss", metrics.final_loss}, {"train_seconds", metrics.train_seconds},
   {"train_tokens_per_second", metrics.tokens_per_second}, {"train_examples_per_second", metrics.examples_per_second},
   {"peak_rss_mb", metrics.peak_rss_mb}, {"adapter_bytes", adapter_bytes},
