@@ -5,7 +5,7 @@ import LorafModels
 ///
 /// - `target_modules = "all-linear"` (PEFT's `INCLUDE_LINEAR_LAYERS_SHORTHAND`): every linear layer of the model,
 ///   Float32 `Linear` and GGUF `QuantizedLinear` alike, except its head modules (`headModulePaths`: lm_head,
-///   classifier, score). It becomes the list of their paths (PEFT also saves the expanded list).
+///   classifier, score). It becomes the list of their paths (PEFT also saves the expanded set, as leaf names).
 /// - `layers_to_transform` with negative indices counting from the end, as Python indexing: with 30 layers,
 ///   `{-2, -1}` is `{28, 29}`. PEFT itself only takes indices from 0, so the saved config holds the resolved ones.
 extension TargetSelector {

@@ -3,7 +3,8 @@ import LorafStrategies
 /// IA³'s settings with PEFT's names and defaults (peft.IA3Config).
 ///
 /// - `target_modules`: modules to adapt (list: a path equal to or ending with "." + entry; string: a regular
-///   expression of the whole path). Default for BERT, as PEFT's mapping: key, value, output.dense.
+///   expression of the whole path; "all-linear": every linear layer but the head). Defaults, as PEFT's mapping:
+///   BERT key, value, output.dense; Llama and Mistral k_proj, v_proj, down_proj; Qwen2 q_proj, v_proj, down_proj.
 /// - `feedforward_modules`: which of those scale their input rather than their output. PEFT's rule: a list entry
 ///   selects every target whose path ends with it (plain suffix, so "output.dense" also selects
 ///   attention.output.dense); a string is a regular expression of the whole path. Default: BERT output.dense;

@@ -18,7 +18,7 @@ final class IA3Linear: UnaryModule {
     /// The base weight and bias from before `merge`, by merged adapter.
     private var originals: [String: (weight: Tensor, bias: Tensor?)] = [:]
 
-    /// - Throws: `StrategyError.invalidOption` when `base` has no Linear at the bottom of its wrapper chain.
+    /// - Throws: `StrategyError.invalidOption` when `base` has no linear layer at the bottom of its wrapper chain.
     init(base: UnaryModule) throws {
         guard innermostLinear(base) != nil else {
             throw StrategyError.invalidOption("IA³ adapts linear layers; this is a \(base.kind)")
