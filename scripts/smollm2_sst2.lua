@@ -20,13 +20,13 @@
 
 local model_path = "models/SmolLM2-135M-Instruct.Q4_1.gguf"
 local run_dir = arg[1] or "runs/smollm2_sst2"
-local train_limit = tonumber(arg[2] or "2000")
-local dev_limit = tonumber(arg[3] or "872")
+local train_limit = math.tointeger(tonumber(arg[2] or "2000"))
+local dev_limit = math.tointeger(tonumber(arg[3] or "872"))
 local question = "Is this review positive or negative? Answer with one word.\n\nReview: "
 local words = {[0] = "negative", [1] = "positive"}
 local eval_batch = 16
-assert(train_limit and train_limit >= 1, "TRAIN_LIMIT (argument 2) must be a positive number")
-assert(dev_limit and dev_limit >= 1, "DEV_LIMIT (argument 3) must be a positive number")
+assert(train_limit and train_limit >= 1, "TRAIN_LIMIT (argument 2) must be a positive integer")
+assert(dev_limit and dev_limit >= 1, "DEV_LIMIT (argument 3) must be a positive integer")
 assert(not run_dir:find("'", 1, true), "RUN_DIR (argument 1) must not contain a single quote")
 
 local wall_start = loraf.clock()
