@@ -37,10 +37,7 @@ enum TrainingBindings: LuaBindings {
             let (train, holdout) = try object.dataset.split(holdout: fraction, seed: UInt64(bitPattern: Int64(seed)))
             return [.object(DatasetObject(train, name: object.name + "[train]")), .object(DatasetObject(holdout, name: object.name + "[holdout]"))]
         }
-        datasetClass.method("__len", doc: """
-            #ds -> integer
-            The number of examples.
-            """) { object, _ in [.integer(object.dataset.count)] }
+        datasetClass.metamethod("__len") { args in [.integer(try args.object(1, as: DatasetObject.self).dataset.count)] }
         CausalLMTrainingBindings.defineClass(in: module)
 
         module.function("dataset", doc: """
