@@ -65,11 +65,11 @@ final class CausalLMTrainingBindingsTests: XCTestCase {
         let (lua, _) = try harness()
         try lua.run("lm = loraf.load_model(path); lm:adapt{strategy = 'lora', r = 2, target_modules = {'q_proj'}}")
         XCTAssertEqual(lua.error("loraf.train{model = lm, train = dir .. '/chat.jsonl', train_on = 'answers'}"),
-                       "bad argument 'train_on' to 'loraf.train' (must be \"assistant\", \"completion\", \"last\", \"all\")")
+                       "test:1: loraf.train: 'train_on' must be \"assistant\", \"completion\", \"last\", \"all\", got string \"answers\"")
         XCTAssertEqual(lua.error("loraf.train{model = lm, train = dir .. '/chat.jsonl', train_on = 'completion'}"),
-                       "invalid dataset option: train_on = \"completion\" needs prompt/completion records; use \"assistant\" or \"last\" for conversations")
+                       "test:1: loraf.train: invalid dataset option: train_on = \"completion\" needs prompt/completion records; use \"assistant\" or \"last\" for conversations")
         XCTAssertEqual(lua.error("loraf.train{model = lm, train = dir .. '/chat.jsonl', eval_generation = 3}"),
-                       "bad argument 'eval_generation' to 'loraf.train' (must be true or a table {max_new_tokens = 16})")
+                       "test:1: loraf.train: 'eval_generation' must be true or a table {max_new_tokens = 16}, got number 3")
         let dropped = try XCTUnwrap(lua.error("loraf.train{model = lm, train = dir .. '/chat.jsonl', max_length = 4, overflow = 'drop'}"))
         XCTAssert(dropped.contains("no examples left") && dropped.contains("6 dropped"), dropped)
         try lua.run("clf = loraf.load_model(path, {task = 'classification', num_labels = 2})")

@@ -32,10 +32,7 @@ enum CausalLMTrainingBindings {
             ds:size() -> integer
             The number of records.
             """) { object, _ in [.integer(object.records.count)] }
-        datasetClass.method("__len", doc: """
-            #ds -> integer
-            The number of records.
-            """) { object, _ in [.integer(object.records.count)] }
+        datasetClass.metamethod("__len") { args in [.integer(try args.object(1, as: InstructionDatasetObject.self).records.count)] }
     }
 
     /// The records of `path` when `format` names an instruction format, or when it is absent and the file is
@@ -69,9 +66,10 @@ enum CausalLMTrainingBindings {
         let packing = try options.boolean("packing") ?? false
         let padId = tokenizer.tokenizer.padTokenId ?? tokenizer.tokenizer.eosTokenId ?? 0
         let trainTask = try CausalLMTask(train, padTokenId: padId, packing: packing)
+        let check = try generationCheck(options, model: model)
         let evalTask = try records(options, "eval").map { records -> CausalLMTask in
             var task = try CausalLMTask(dataset(records, tokenizer, options, role: "eval"), padTokenId: padId)
-            task.generationCheck = try generationCheck(options, model: model)
+            task.generationCheck = check
             return task
         }
         return (trainTask, evalTask)

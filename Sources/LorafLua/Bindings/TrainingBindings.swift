@@ -37,10 +37,7 @@ enum TrainingBindings: LuaBindings {
             let (train, holdout) = try object.dataset.split(holdout: fraction, seed: UInt64(bitPattern: Int64(seed)))
             return [.object(DatasetObject(train, name: object.name + "[train]")), .object(DatasetObject(holdout, name: object.name + "[holdout]"))]
         }
-        datasetClass.method("__len", doc: """
-            #ds -> integer
-            The number of examples.
-            """) { object, _ in [.integer(object.dataset.count)] }
+        datasetClass.metamethod("__len") { args in [.integer(try args.object(1, as: DatasetObject.self).dataset.count)] }
         CausalLMTrainingBindings.defineClass(in: module)
 
         module.function("dataset", doc: """
@@ -95,7 +92,8 @@ enum TrainingBindings: LuaBindings {
             run_dir and prints progress; every rank returns the same metrics. Returns a table of metrics (steps, \
             final_loss, eval_loss and eval_<metric> of the last evaluation (eval_accuracy, eval_macro_f1; \
             eval_perplexity, eval_generation_accuracy), best_<selection metric> (best_accuracy; best_perplexity or \
-            best_generation_accuracy), train_seconds, examples_per_second, \
+            best_generation_accuracy), train_seconds, phase_seconds = {forward, backward, all_reduce, optimizer, \
+            evaluation, checkpoint}, examples_per_second, \
             tokens_per_second, peak_rss_mb, trainable_parameters, total_parameters, all_reduce_seconds, \
             all_reduce_bytes_per_step, evaluations = {...}).
             """) { args in
@@ -353,6 +351,7 @@ enum TrainingBindings: LuaBindings {
             "total_parameters": .integer(s.totalParameters), "stopped_early": .boolean(s.stoppedEarly),
             "evaluations": .list(s.evaluations.map(evalTable)),
             "all_reduce_seconds": .number(s.allReduceSeconds), "all_reduce_bytes_per_step": .integer(s.allReduceBytesPerStep),
+            "phase_seconds": .record(s.phaseSeconds.mapValues { .number($0) }),
         ]
         if let last = s.finalEval {
             fields["eval_loss"] = .number(last.loss)
