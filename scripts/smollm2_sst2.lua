@@ -173,4 +173,8 @@ for _, entry in ipairs(summary) do
   fields[#fields + 1] = json_string(entry[1]) .. ": " .. number_text(entry[2])
 end
 write_text(run_dir .. "/summary.json", "{" .. table.concat(fields, ", ") .. "}\n")
+local trainer_phases = {}
+for name, seconds in pairs(metrics.phase_seconds) do trainer_phases[#trainer_phases + 1] = string.format("%s %.1f", name, seconds) end
+table.sort(trainer_phases)
+print("training time by phase (s): " .. table.concat(trainer_phases, ", "))
 print("adapter (PEFT format) in " .. run_dir .. "/adapter; figures in " .. run_dir .. "/summary.json")
