@@ -11,6 +11,7 @@ import LorafTensor
 /// by loraf, give the adapted model's logits; a fresh adapter requantizes to the base's exact bytes; bad input is refused.
 final class MergedExportTests: XCTestCase {
     private let tinyFolder = fixturesDirectory.appendingPathComponent("tiny_decoders/llama")
+    private let linears = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"].map(OptionValue.string)
     private let ids = try! IntTensor(shape: [2, 6], scalars: [1, 17, 5, 44, 90, 3, 2, 8, 61, 33, 7, 12])
 
     private func logits(of model: TransformerModel) throws -> [Float] {
@@ -26,7 +27,7 @@ final class MergedExportTests: XCTestCase {
         let model = AdaptedModel(try ModelLoader.load(url, task: .causalLM))
         var values: [String: OptionValue] = [
             "r": .int(4), "lora_alpha": .int(8), "init_lora_weights": .bool(false),
-            "target_modules": .list(["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"].map(OptionValue.string)),
+            "target_modules": .list(linears),
         ]
         if modulesToSave { values["modules_to_save"] = .list([.string("lm_head")]) }
         try adapt(model, "lora", values)
@@ -79,7 +80,7 @@ final class MergedExportTests: XCTestCase {
     func testFreshAdapterRequantizesToTheBaseBytes() throws {
         let source = try tinyGGUF()
         let model = AdaptedModel(try ModelLoader.load(source, task: .causalLM))
-        try adapt(model, "lora", ["target_modules": .string("all-linear")])
+        try adapt(model, "lora", ["target_modules": .list(linears)])
         let url = scratchURL("merged-fresh").appendingPathExtension("gguf")
         let report = try MergedModelExport.export(model, source: source, to: url, format: .gguf)
         XCTAssertEqual(report.mergedTensors.count, 14)
