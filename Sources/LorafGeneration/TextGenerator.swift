@@ -24,6 +24,12 @@ public struct TextGenerator {
         self.makeDecoder = makeDecoder
     }
 
+    /// A generator whose rows decode through `decode` (a row's ids → its text, special tokens left out), the whole
+    /// row again at each step (``RedecodingRowDecoder``).
+    public init(model: AdaptedModel, padTokenId: Int, decode: @escaping ([Int]) -> String) {
+        self.init(model: model, padTokenId: padTokenId) { RedecodingRowDecoder(decode: decode) }
+    }
+
     /// Generates a continuation for each prompt.
     /// - Parameters:
     ///   - prompts: token ids per row (each non-empty).

@@ -88,6 +88,25 @@ final class TextGeneratorTests: XCTestCase {
         XCTAssertEqual(cancelled.tokenIds.count, 2)
     }
 
+    /// A whole-sequence decode function (RedecodingRowDecoder) streams the same pieces as a per-id decoder.
+    func testRedecodingDecoderStreamsTheSamePieces() throws {
+        let model = try tinyModel()
+        var pieces: [[String]] = [[], []]
+        for (index, generator) in [TextGenerator(model: model, padTokenId: 0, decode: letters),
+                                   TextGenerator(model: model, padTokenId: 0, makeDecoder: { Letters() })].enumerated() {
+            _ = try generator.generate(prompts: [[5, 9, 13]], options: GenerationOptions(maxNewTokens: 5)) { _, piece in
+                pieces[index].append(piece)
+                return true
+            }
+        }
+        XCTAssertEqual(pieces[0], pieces[1])
+        XCTAssertEqual(pieces[0].count, 5)
+        var cut = RedecodingRowDecoder { ids in ids.count < 2 ? "a\u{FFFD}" : "a\u{E9}" }
+        XCTAssertEqual(cut.append(1), "a", "a cut character is held back")
+        XCTAssertEqual(cut.append(2), "\u{E9}")
+        XCTAssertEqual(cut.finish(), "")
+    }
+
     func testBadPromptsAndOptionsAreNamed() throws {
         let generator = TextGenerator(model: try tinyModel(), padTokenId: 0, makeDecoder: { Letters() })
         XCTAssertThrowsError(try generator.generate(prompts: [[1], []], options: GenerationOptions())) {
