@@ -8,9 +8,9 @@ struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a causal LM with a LoRA adapter merged into its weights (GGUF or safetensors).",
         discussion: """
-            GGUF (the default for a GGUF model) keeps the base file's metadata and untouched tensors and \
-            requantizes each merged tensor to the base tensor's type (--dtype requantize; f16 and f32 also), so \
-            llama.cpp runs it like the base. safetensors writes a Hugging Face folder (model.safetensors, \
+            GGUF (the default for a GGUF model) keeps the base file's metadata and untouched tensors and writes \
+            each merged tensor in F16 (--dtype f16, the default; f32, or requantize to the base tensor's type, \
+            which keeps the file size but rounds most of a LoRA update away), so llama.cpp runs it like the base. safetensors writes a Hugging Face folder (model.safetensors, \
             config.json, tokenizer files of a folder model) in f32, f16 or bf16. Errors exit with status 1.
             """)
 
@@ -26,7 +26,7 @@ struct Merge: ParsableCommand {
     @Option(help: "gguf or safetensors (default: gguf for a GGUF model, else safetensors).")
     var format: String?
 
-    @Option(help: "requantize (default), f16 or f32 for gguf; f32 (default), f16 or bf16 for safetensors.")
+    @Option(help: "f16 (default), f32 or requantize for gguf; f32 (default), f16 or bf16 for safetensors.")
     var dtype: String?
 
     /// The format asked for, or the default for the model's kind.

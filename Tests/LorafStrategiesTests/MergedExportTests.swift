@@ -82,7 +82,7 @@ final class MergedExportTests: XCTestCase {
         let model = AdaptedModel(try ModelLoader.load(source, task: .causalLM))
         try adapt(model, "lora", ["target_modules": .list(linears)])
         let url = scratchURL("merged-fresh").appendingPathExtension("gguf")
-        let report = try MergedModelExport.export(model, source: source, to: url, format: .gguf)
+        let report = try MergedModelExport.export(model, source: source, to: url, format: .gguf, dtype: .requantize)
         XCTAssertEqual(report.mergedTensors.count, 14)
         XCTAssertEqual(report.notes, [])
         let (base, merged) = (try GGUFFile(contentsOf: source), try GGUFFile(contentsOf: url))
@@ -106,7 +106,7 @@ final class MergedExportTests: XCTestCase {
         // F16 rounds each merged weight by at most 2^-11 relative: the logits move by far less than the adapter does.
         XCTAssertLessThan(maxAbsDifference(try logits(of: ModelLoader.load(f16, task: .causalLM)), expected), 2e-3)
         let requantized = scratchURL("merged-q").appendingPathExtension("gguf")
-        try MergedModelExport.export(model, source: source, to: requantized, format: .gguf)
+        try MergedModelExport.export(model, source: source, to: requantized, format: .gguf, dtype: .requantize)
         let file = try GGUFFile(contentsOf: requantized)
         for (name, type) in [("blk.1.attn_q.weight", GGMLType.q4_1), ("blk.1.attn_v.weight", .q5_1), ("blk.0.ffn_down.weight", .f16)] {
             XCTAssertEqual(try file.entry(name).type, type, name)

@@ -11,8 +11,9 @@ enum MergedExportBindings {
             Writes the model with a LoRA adapter (default: the active one) merged (W + (alpha / r) B A for every \
             adapted linear; modules_to_save copies in place of the originals); the model itself is unchanged. \
             "gguf" (default for a model loaded from a GGUF file): the base file with all its metadata, each merged \
-            tensor requantized to the base tensor's type (dtype = "requantize": Q4_0, Q4_1, Q5_0, Q5_1, Q8_0; other \
-            types become F16, listed in notes) or dtype = "f16" / "f32"; untouched tensors keep their bytes. \
+            tensor as dtype = "f16" (default) or "f32", or "requantize" to the base tensor's type (Q4_0, Q4_1, Q5_0, \
+            Q5_1, Q8_0; other types become F16, listed in notes; keeps the file size but rounds most of a LoRA \
+            update away); untouched tensors keep their bytes. \
             "safetensors" (default otherwise): a folder with model.safetensors (Hugging Face names), config.json and \
             the tokenizer files of a source folder, dtype = "f32" (default), "f16" or "bf16". Files are replaced \
             atomically. Returns the files written, the merged tensors' names and notes. Under mpirun only rank 0 writes.

@@ -6,9 +6,10 @@ import LorafModels
 /// the originals, so the result runs without loraf or PEFT. The model itself is not modified.
 ///
 /// - `.gguf`: the base GGUF file (all its metadata: architecture, tokenizer, chat template) with each merged tensor
-///   requantized to the base tensor's type (`.requantize`: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0 rounded as ggml's reference
-///   quantizers; other types become F16 with a note) or written as `.f16` / `.f32`; untouched tensors keep their
-///   bytes. llama.cpp loads it as it loads the base. Needs a base loaded from a GGUF file.
+///   written as `.f16` (the default, as llama.cpp's export-lora writes merged tensors) or `.f32`, or requantized to
+///   the base tensor's type (`.requantize`: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0 rounded as ggml's reference quantizers;
+///   other types become F16 with a note; it keeps the file size but rounds most of a LoRA update away, since the
+///   update is mostly smaller than half a 4-bit step); untouched tensors keep their bytes. llama.cpp loads it as it loads the base. Needs a base loaded from a GGUF file.
 /// - `.safetensors`: a Hugging Face folder (model.safetensors with Hugging Face names, config.json, tokenizer files
 ///   when the source is a folder) in `.f32`, `.f16` or `.bf16`, for transformers' `from_pretrained` and loraf.
 ///
@@ -28,7 +29,7 @@ public enum MergedModelExport {
 
         /// The dtypes `format` accepts, the default first.
         public static func allowed(for format: Format) -> [DType] {
-            format == .gguf ? [.requantize, .f16, .f32] : [.f32, .f16, .bf16]
+            format == .gguf ? [.f16, .f32, .requantize] : [.f32, .f16, .bf16]
         }
     }
 
