@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "LorafTemplates"),
         .target(name: "LorafModels", dependencies: ["LorafTensor", "LorafFormats", "LorafTokenizers"]),
         .target(name: "LorafStrategies", dependencies: ["LorafModels"]),
-        .target(name: "LorafTraining", dependencies: ["LorafStrategies", "LorafKernels", "LorafTokenizers", "LorafTemplates"]),
+        .target(name: "LorafTraining", dependencies: ["LorafStrategies", "LorafKernels", "LorafTokenizers", "LorafTemplates", "LorafGeneration"]),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(name: "CMPIShim", dependencies: ["CMPI"]),
         .target(name: "LorafDistributed", dependencies: ["CMPIShim", "LorafKernels", "LorafTraining"]),

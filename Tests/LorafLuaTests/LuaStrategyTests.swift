@@ -57,6 +57,25 @@ final class LuaStrategyTests: XCTestCase {
         XCTAssertEqual(try lua.value("return maxdiff(model:forward{texts = texts}.logits, unmerged)").numberValue, 0)
     }
 
+    /// target_modules = "all-linear" and a negative layers_to_transform reach a Lua strategy already resolved: on the
+    /// tiny Llama, the seven projections of the last layer (lm_head left out).
+    func testAllLinearAndLastLayerReachALuaStrategy() throws {
+        let lua = try LorafLuaHarness()
+        try lua.state.setGlobal("root", .string(repositoryRoot.path))
+        try lua.run("""
+            dofile(root .. '/plugins/lua_lora/init.lua')
+            model = loraf.load_model(root .. '/Tests/Fixtures/tiny_decoders/llama')
+            model:adapt{strategy = 'lua_lora', target_modules = 'all-linear', layers_to_transform = {-1}, r = 2}
+            wrapped = {}
+            for _, m in ipairs(model:modules()) do
+              if m.kind == 'LuaAdapterLayer' then wrapped[#wrapped + 1] = m.path end
+            end
+            """)
+        let expected = ["self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj",
+                        "mlp.down_proj"].map { "model.layers.1.\($0)" }
+        XCTAssertEqual(try lua.value("return table.concat(wrapped, ',')").stringValue, expected.joined(separator: ","))
+    }
+
     func testSaveLoadMixedBatchesAndTraining() throws {
         let lua = try twinAdapters()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loraf-lua-strategy-\(UUID().uuidString)")

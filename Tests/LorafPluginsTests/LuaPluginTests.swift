@@ -9,11 +9,12 @@ final class LuaPluginTests: XCTestCase {
     private func state() throws -> LuaState {
         let state = try LorafModule.makeState(executable: "/nonexistent/loraf", environment: [:])
         let reports = PluginHost.loadLuaPlugins(in: shippedPlugins, into: state)
-        XCTAssertEqual(reports.first { $0.name == "peft_extras" }?.outcome, .loaded(["schedule cosine_restarts", "target preset all-linear"]))
+        XCTAssertEqual(reports.first { $0.name == "peft_extras" }?.outcome, .loaded(["schedule cosine_restarts"]))
         return state
     }
 
-    /// "all-linear" wraps exactly the Linear modules except the classification head: 6 layers × 6 + the pooler.
+    /// The built-in "all-linear" (no plugin registers it) wraps exactly the Linear modules except the classification
+    /// head from Lua: 6 layers × 6 + the pooler.
     func testAllLinearSelectsEveryLinearButTheHead() throws {
         let directory = try miniLMDirectory()
         let base = try ModelLoader.load(directory, task: .classification(numLabels: 2))
@@ -32,6 +33,15 @@ final class LuaPluginTests: XCTestCase {
         guard case .list(let wrapped)? = values.first else { return XCTFail("expected a list, got \(values)") }
         XCTAssertEqual(wrapped.compactMap(\.stringValue), expected)
         XCTAssertEqual(values.dropFirst().first?.stringValue, "ModulesToSaveWrapper", "the head trains in full, it is not adapted")
+    }
+
+    /// A plugin cannot take the built-in preset's name (it would silently change what "all-linear" selects).
+    func testAllLinearCannotBeRegisteredAsAPreset() throws {
+        XCTAssertThrowsError(try state().execute("""
+            loraf.register_target_preset("all-linear", function(model, heads) return {"query"} end)
+            """)) { error in
+            XCTAssertTrue("\(error)".contains("bad argument #1 to 'register_target_preset' ('all-linear' is a built-in target preset and cannot be replaced)"), "\(error)")
+        }
     }
 
     /// transformers' get_cosine_with_hard_restarts_schedule_with_warmup at 1-based steps.

@@ -32,7 +32,7 @@ final class OptionErrorTests: XCTestCase {
         XCTAssertTrue(message.contains("matched no module; modules that exist include: "), message)
         XCTAssertTrue(message.contains("bert.encoder.layer.0.attention.self.query"), message)
         let layers = errorMessage { try adapt(model, "adapter", ["layers_to_transform": .list([.int(3)])]) }
-        XCTAssertTrue(layers.contains("layers_to_transform has layer 3, which does not exist (layers are numbered 0...0)"), layers)
+        XCTAssertTrue(layers.contains("layers_to_transform has layer 3, which does not exist (layers are numbered 0...0; -1 is the last)"), layers)
     }
 
     func testBottleneckLayersToTransformAndVariants() throws {

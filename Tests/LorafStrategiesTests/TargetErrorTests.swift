@@ -22,7 +22,7 @@ final class TargetErrorTests: XCTestCase {
         let model = try tinyClassifier() // one layer: index 0
         for layers in [[1], [0, 99]] {
             let message = errorMessage { try adapt(model, "lora", ["layers_to_transform": .list(layers.map(OptionValue.int))]) }
-            XCTAssertTrue(message.contains("layers_to_transform has layer \(layers.last ?? 0), which does not exist (layers are numbered 0...0)"), message)
+            XCTAssertTrue(message.contains("layers_to_transform has layer \(layers.last ?? 0), which does not exist (layers are numbered 0...0; -1 is the last)"), message)
         }
         XCTAssertEqual(model.adapterNames, [])
     }

@@ -13,17 +13,17 @@ final class RunFolderTests: XCTestCase {
     func testMetricsLinesAreJSONInOrderAndAppended() throws {
         let run = try RunFolder(name: "sst2-lora", root: root)
         try run.metrics.append(.train(step: 10, epoch: 0.25, loss: 0.6931, learningRate: 1e-4, examplesPerSecond: 180.5))
-        try run.metrics.append(.eval(step: 10, accuracy: 0.8125, macroF1: 0.8))
+        try run.metrics.append(.eval(step: 10, loss: 0.5, metrics: [EvalMetric("accuracy", 0.8125), EvalMetric("macro_f1", 0.8)]))
         try run.metrics.append(.train(step: 11, epoch: 0.3, loss: .nan, learningRate: 0, examplesPerSecond: 1))
         let reopened = try RunFolder(url: root.appendingPathComponent("sst2-lora"))
-        try reopened.metrics.append(.eval(step: 12, accuracy: 1, macroF1: 1))
+        try reopened.metrics.append(.eval(step: 12, loss: 0.25, metrics: [EvalMetric("accuracy", 1), EvalMetric("macro_f1", 1)]))
 
         let lines = try String(contentsOf: run.metrics.url, encoding: .utf8).split(separator: "\n").map(String.init)
         XCTAssertEqual(lines, [
             #"{"step":10,"epoch":0.25,"loss":0.6931,"lr":0.0001,"examples_per_s":180.5}"#,
-            #"{"step":10,"eval_accuracy":0.8125,"eval_macro_f1":0.8}"#,
+            #"{"step":10,"eval_loss":0.5,"eval_accuracy":0.8125,"eval_macro_f1":0.8}"#,
             #"{"step":11,"epoch":0.3,"loss":null,"lr":0.0,"examples_per_s":1.0}"#,
-            #"{"step":12,"eval_accuracy":1.0,"eval_macro_f1":1.0}"#,
+            #"{"step":12,"eval_loss":0.25,"eval_accuracy":1.0,"eval_macro_f1":1.0}"#,
         ])
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]

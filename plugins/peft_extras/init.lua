@@ -1,24 +1,7 @@
--- peft_extras: a Lua plugin (docs/plugins.md) adding
---   * the target preset "all-linear": every Linear module except the task head, as PEFT's
---     target_modules = "all-linear" (model:adapt{strategy = "lora", target_modules = "all-linear"});
---   * the schedule "cosine_restarts": transformers' get_cosine_with_hard_restarts_schedule_with_warmup
---     (loraf.train{schedule = {"cosine_restarts", warmup = 0.1, cycles = 2}, ...}).
+-- peft_extras: a Lua plugin (docs/plugins.md) adding the schedule "cosine_restarts": transformers'
+-- get_cosine_with_hard_restarts_schedule_with_warmup
+-- (loraf.train{schedule = {"cosine_restarts", warmup = 0.1, cycles = 2}, ...}).
 local loraf = require "loraf"
-
-loraf.register_target_preset("all-linear", function(model, heads)
-  local head = {}
-  for _, path in ipairs(heads) do head[path] = true end
-  local paths = {}
-  for _, m in ipairs(model:modules()) do
-    -- A Linear already wrapped by an adapter sits under base_layer; its wrapper's path is the one to list.
-    if m.kind == "Linear" and not head[m.path] and not m.path:find("base_layer", 1, true)
-       and not m.path:find("lora_", 1, true) and not m.path:find("adapter_", 1, true)
-       and not m.path:find("modules_to_save", 1, true) and not m.path:find("original_module", 1, true) then
-      paths[#paths + 1] = m.path
-    end
-  end
-  return paths
-end)
 
 -- Warmup as loraf.train's built-in schedules take it: a fraction of the steps (rounded up) or a step count.
 local function warmup_steps(warmup, total)
@@ -43,4 +26,4 @@ loraf.register_schedule("cosine_restarts", function(step, run)
   return run.lr * 0.5 * (1 + math.cos(math.pi * ((cycles * progress) % 1.0)))
 end)
 
-return { presets = { "all-linear" }, schedules = { "cosine_restarts" } }
+return { schedules = { "cosine_restarts" } }

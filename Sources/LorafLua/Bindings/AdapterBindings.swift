@@ -10,7 +10,9 @@ enum AdapterBindings {
             model:adapt{strategy = "lora", name = "default", target_modules = {...}, modules_to_save = {...}, ...}
             Attaches a new adapter made by `strategy` ("lora"...) under `name` and makes it active; every other \
             key is the strategy's option (LoRA: r = 8, lora_alpha = 8, lora_dropout = 0, target_modules, bias...), \
-            validated by the strategy, so an unknown key or a bad value is an error naming it. modules_to_save \
+            validated by the strategy, so an unknown key or a bad value is an error naming it. target_modules = \
+            "all-linear" selects every linear layer but the head (lm_head, classifier, score); layers_to_transform \
+            takes negative indices counting from the end (-1: the last layer). modules_to_save \
             lists modules trained in full (default: the classification head). Returns the adapter name.
             """) { object, args in
             guard case .record(let fields) = args.value(2) else {

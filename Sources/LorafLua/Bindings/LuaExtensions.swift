@@ -11,7 +11,7 @@ public final class LuaExtensions {
         /// Names of strategies registered with loraf.register_strategy (kept in `StrategyRegistry.shared`).
         public var strategies: [String] = []
 
-        /// One line per registration: "schedule cosine_restarts", "target preset all-linear", "callback step".
+        /// One line per registration: "schedule cosine_restarts", "target preset queries", "callback step".
         public var registrations: [String] {
             schedules.keys.sorted().map { "schedule \($0)" } + datasetReaders.keys.sorted().map { "dataset reader \($0)" }
                 + targetPresets.keys.sorted().map { "target preset \($0)" }

@@ -1,3 +1,4 @@
+import LorafStrategies
 import LorafTraining
 
 /// `loraf.register_schedule`, `loraf.register_dataset_reader`, `loraf.register_target_preset` and
@@ -29,9 +30,10 @@ enum PluginBindings: LuaBindings {
         module.function("register_target_preset", doc: """
             loraf.register_target_preset(name, function(model, heads) -> paths)
             Makes `name` usable as target_modules in model:adapt{...}: the function gets the Model and the list \
-            of its task-head module paths, and returns the list of module paths to adapt.
+            of its task-head module paths, and returns the list of module paths to adapt. "all-linear" is \
+            built in (every linear layer but the head) and cannot be taken.
             """) { args in
-            let name = try newName(args, taken: [], what: "target preset")
+            let name = try newName(args, taken: [TargetSelector.allLinear], what: "target preset")
             args.state.extensions.table.targetPresets[name] = try args.function(2)
             return []
         }

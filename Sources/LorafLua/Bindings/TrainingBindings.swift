@@ -37,16 +37,18 @@ enum TrainingBindings: LuaBindings {
             let (train, holdout) = try object.dataset.split(holdout: fraction, seed: UInt64(bitPattern: Int64(seed)))
             return [.object(DatasetObject(train, name: object.name + "[train]")), .object(DatasetObject(holdout, name: object.name + "[holdout]"))]
         }
-        datasetClass.method("__len", doc: """
-            #ds -> integer
-            The number of examples.
-            """) { object, _ in [.integer(object.dataset.count)] }
+        datasetClass.metamethod("__len") { args in [.integer(try args.object(1, as: DatasetObject.self).dataset.count)] }
+        CausalLMTrainingBindings.defineClass(in: module)
 
         module.function("dataset", doc: """
             loraf.dataset(path [, {format, encoding = "utf-8", num_labels, label_names, text_field = "text", \
-            text_pair_field = "text_pair", label_field = "label", limit, on_bad_line = "error"}]) -> Dataset
-            Reads labelled text: the `LABEL TEXT` line format (.txt), CSV/TSV with a header, or JSONL (format is \
-            inferred from the extension unless given). encoding "utf-8" or "latin-1": bytes not valid in it stop \
+            text_pair_field = "text_pair", label_field = "label", limit, on_bad_line = "error"}]) -> Dataset or InstructionDataset
+            Reads chat or instruction records for a causal LM (an InstructionDataset) when format is "messages", \
+            "sharegpt", "prompt_completion", "text" or "alpaca", or when no format is given and the file is .json, \
+            or .jsonl whose first record has no label but one of the keys messages, conversations, prompt, \
+            instruction, text (docs/data.md); a malformed record or unknown role stops with file:line. Otherwise \
+            reads labelled text for classification (a Dataset): the `LABEL TEXT` line format (.txt), CSV/TSV with \
+            a header, or JSONL (format is inferred from the extension unless given). encoding "utf-8" or "latin-1": bytes not valid in it stop \
             with an error naming the file and line, as does a label outside 0..num_labels-1. Empty lines are skipped. \
             A malformed line (a label with no text, a bad label, a wrong field count) stops with file:line unless \
             on_bad_line = "skip": then such lines are skipped and counted, with one warning on stderr naming the \
@@ -57,6 +59,9 @@ enum TrainingBindings: LuaBindings {
             if let examples = try PluginBindings.readDataset(path, options, table: args.value(2), extensions: args.state.extensions) {
                 return [.object(DatasetObject(examples, name: path))]
             }
+            if let records = try CausalLMTrainingBindings.read(path, format: try options.string("format"), function: args.function) {
+                return [.object(records)]
+            }
             return [.object(try readDataset(path, options, numLabels: nil))]
         }
 
@@ -65,8 +70,18 @@ enum TrainingBindings: LuaBindings {
             eval_batch_size = 64, max_length = 128, optimizer = {"adamw", lr = 1e-3, weight_decay = 0.01}, \
             schedule = {"linear", warmup = 0.06}, seed = 42, gradient_accumulation_steps = 1, max_grad_norm = 1.0, \
             eval_every, log_every = 50, checkpoint_every, keep_checkpoints = 2, run_dir, resume = false, \
-            early_stopping_patience, group_by_length = false, max_steps, on_step, on_eval, on_epoch} -> metrics
-            Fine-tunes the model's active adapter (every parameter when it has none) for sequence classification. \
+            early_stopping_patience, group_by_length = false, max_steps, on_step, on_eval, on_epoch, \
+            train_on = "assistant", overflow = "truncate", packing = false, eval_generation} -> metrics
+            Fine-tunes the model's active adapter (every parameter when it has none) for the model's task. \
+            Classification: train/eval are labelled text (a Dataset or path); the loss is the mean cross-entropy \
+            over examples; evaluation gives accuracy and macro-F1. Causal LM (loraf.load_model of a decoder): \
+            train/eval are InstructionDatasets or paths; chat records go through the model's chat template; \
+            train_on ("assistant", "completion", "last" or "all") picks the labelled tokens; records longer than \
+            max_length (default 1024 for a causal LM) are truncated or dropped (overflow) and counted on stderr; \
+            packing = true packs short examples into rows of max_length tokens without attention across them; the \
+            loss is the summed cross-entropy of labelled tokens over the labelled tokens of the whole accumulated \
+            batch; evaluation gives loss and perplexity, and with eval_generation = true or {max_new_tokens = 16} \
+            generation_accuracy (greedy answers equal to the labelled text, trimmed). \
             optimizer: {"adamw", lr, weight_decay, betas = {0.9, 0.999}, eps = 1e-8} or {"sgd", lr, momentum, \
             weight_decay, nesterov}. schedule: "constant", {"linear", warmup = fraction or steps}, {"cosine", \
             warmup}, or a function(step) returning the learning rate. Evaluation (accuracy, macro-F1) runs every \
@@ -75,7 +90,9 @@ enum TrainingBindings: LuaBindings {
             NaN loss, stops training with the last checkpoint intact. Under mpirun (docs/distributed.md) every rank \
             calls it: batch_size stays the global batch, each rank trains on its share, and only rank 0 writes \
             run_dir and prints progress; every rank returns the same metrics. Returns a table of metrics (steps, \
-            final_loss, eval_accuracy, eval_macro_f1, best_accuracy, train_seconds, examples_per_second, \
+            final_loss, eval_loss and eval_<metric> of the last evaluation (eval_accuracy, eval_macro_f1; \
+            eval_perplexity, eval_generation_accuracy), best_<selection metric> (best_accuracy; best_perplexity or \
+            best_generation_accuracy), train_seconds, examples_per_second, \
             tokens_per_second, peak_rss_mb, trainable_parameters, total_parameters, all_reduce_seconds, \
             all_reduce_bytes_per_step, evaluations = {...}).
             """) { args in
@@ -83,7 +100,7 @@ enum TrainingBindings: LuaBindings {
             let model = try options.required("model") { try options.object($0, as: ModelObject.self) }
             let trainer = try makeTrainer(options, model: model, state: args.state)
             let summary = try trainer.fit()
-            return [summaryTable(summary)]
+            return [summaryTable(summary, selection: trainer.evaluation?.selectionMetric)]
         }
         registerEvaluate(in: module)
     }
@@ -91,24 +108,32 @@ enum TrainingBindings: LuaBindings {
     /// `loraf.evaluate{model, data, batch_size, max_length}`.
     static func registerEvaluate(in module: LuaModuleBuilder) {
         module.function("evaluate", doc: """
-            loraf.evaluate{model = m, data = ds_or_path, batch_size = 64, max_length = 128} -> {accuracy, macro_f1, loss, examples}
-            Scores the model (active adapter) on labelled data in evaluation mode, without gradients.
+            loraf.evaluate{model = m, data = ds_or_path, batch_size = 64, max_length, train_on, overflow, \
+            eval_generation} -> {loss, examples, accuracy, macro_f1 | perplexity, generation_accuracy}
+            Scores the model (active adapter) in evaluation mode, without gradients: a classifier on labelled data \
+            (accuracy, macro-F1; max_length 128), a causal LM on instruction data (loss per labelled token, \
+            perplexity, and with eval_generation the accuracy of greedy answers; options as in loraf.train).
             """) { args in
-            let options = try args.options(1, keys: ["model", "data", "batch_size", "max_length"])
+            let options = try args.options(1, keys: ["model", "data", "batch_size", "max_length"] + CausalLMTrainingBindings.keys)
             let model = try options.required("model") { try options.object($0, as: ModelObject.self) }
+            let batchSize = try options.positiveInteger("batch_size") ?? 64
+            if model.adapted.base.task == .causalLM {
+                let task = try CausalLMTrainingBindings.evaluationTask(options, model: model, maxLength: try options.positiveInteger("max_length") ?? 1024)
+                return [evalTable(try task.evaluate(model.adapted, batchSize: batchSize, group: SingleProcess()))]
+            }
             let tokenizer = try model.classificationTokenizer(for: options.function)
             guard let data = try dataset(options, "data", numLabels: model.adapted.base.numLabels) else {
                 throw LuaError.argument("\(options.function): missing required argument 'data'")
             }
             let tokenized = try TokenizedDataset(data, tokenizer: tokenizer, maxLength: try options.positiveInteger("max_length") ?? 128)
-            return [evalTable(try Trainer.evaluate(model.adapted, on: tokenized, batchSize: try options.positiveInteger("batch_size") ?? 64))]
+            return [evalTable(try Trainer.evaluate(model.adapted, on: tokenized, batchSize: batchSize))]
         }
     }
 
     static let trainKeys = ["model", "train", "eval", "epochs", "batch_size", "eval_batch_size", "max_length", "optimizer",
                             "schedule", "seed", "gradient_accumulation_steps", "max_grad_norm", "eval_every", "log_every",
                             "checkpoint_every", "keep_checkpoints", "run_dir", "resume", "early_stopping_patience",
-                            "group_by_length", "max_steps", "on_step", "on_eval", "on_epoch"]
+                            "group_by_length", "max_steps", "on_step", "on_eval", "on_epoch"] + CausalLMTrainingBindings.keys
 
     static func readDataset(_ path: String, _ options: LuaOptions, numLabels: Int?) throws -> DatasetObject {
         var read = DatasetReadOptions()
@@ -156,6 +181,32 @@ enum TrainingBindings: LuaBindings {
     }
 
     static func makeTrainer(_ options: LuaOptions, model: ModelObject, state: LuaState) throws -> Trainer {
+        let causal = model.adapted.base.task == .causalLM
+        let config = try trainingConfig(options, state: state, defaultMaxLength: causal ? 1024 : 128)
+        let trainer: Trainer
+        if causal {
+            let (train, eval) = try CausalLMTrainingBindings.tasks(options, model: model, maxLength: config.maxLength)
+            trainer = Trainer(model: model.adapted, config: config, task: train, evaluation: eval)
+        } else {
+            let (train, eval) = try classificationTasks(options, model: model, maxLength: config.maxLength)
+            trainer = Trainer(model: model.adapted, config: config, task: train, evaluation: eval)
+        }
+        trainer.processGroup = Distributed.world
+        try attachCallbacks(trainer, options, state: state)
+        let adapted = model.adapted, directory = model.directory
+        trainer.saveAdapter = { url in
+            if let name = adapted.activeAdapter {
+                try AdapterFiles.save(adapted, adapter: name, to: url, baseModelName: directory.lastPathComponent)
+            }
+        }
+        return trainer
+    }
+
+    /// The training and evaluation tasks of a classification `loraf.train`.
+    static func classificationTasks(_ options: LuaOptions, model: ModelObject, maxLength: Int) throws -> (ClassificationTask, ClassificationTask?) {
+        if let misplaced = CausalLMTrainingBindings.keys.first(where: { options.value($0).isPresent }) {
+            throw LuaError.argument("\(options.function): '\(misplaced)' is for causal language models; this model is for \(model.adapted.base.task)")
+        }
         let tokenizer = try model.classificationTokenizer(for: options.function)
         let numLabels = model.adapted.base.numLabels
         guard numLabels != nil else {
@@ -164,7 +215,15 @@ enum TrainingBindings: LuaBindings {
         guard let trainData = try dataset(options, "train", numLabels: numLabels) else {
             throw LuaError.argument("\(options.function): missing required argument 'train'")
         }
+        let train = try TokenizedDataset(trainData, tokenizer: tokenizer, maxLength: maxLength)
+        let eval = try dataset(options, "eval", numLabels: numLabels).map { try TokenizedDataset($0, tokenizer: tokenizer, maxLength: maxLength) }
+        return (ClassificationTask(train), eval.map(ClassificationTask.init))
+    }
+
+    /// The `loraf.train` options shared by every task.
+    static func trainingConfig(_ options: LuaOptions, state: LuaState, defaultMaxLength: Int) throws -> TrainingConfig {
         var config = TrainingConfig()
+        config.maxLength = defaultMaxLength
         if let v = try options.positiveInteger("epochs") { config.epochs = v }
         if let v = try options.positiveInteger("batch_size") { config.batchSize = v }
         if let v = try options.positiveInteger("eval_batch_size") { config.evalBatchSize = v }
@@ -189,11 +248,11 @@ enum TrainingBindings: LuaBindings {
             config.scriptSource = try? String(contentsOfFile: path, encoding: .utf8)
         }
         try config.validate()
+        return config
+    }
 
-        let train = try TokenizedDataset(trainData, tokenizer: tokenizer, maxLength: config.maxLength)
-        let eval = try dataset(options, "eval", numLabels: numLabels).map { try TokenizedDataset($0, tokenizer: tokenizer, maxLength: config.maxLength) }
-        let trainer = Trainer(model: model.adapted, config: config, train: train, eval: eval)
-        trainer.processGroup = Distributed.world
+    /// The call's on_step/on_eval/on_epoch and the callbacks Lua plugins registered.
+    static func attachCallbacks(_ trainer: Trainer, _ options: LuaOptions, state: LuaState) throws {
         // The call's own on_<event>, then those Lua plugins registered (loraf.register_callback).
         func callbacks(_ event: String) throws -> [LuaFunction] {
             try [options.function("on_" + event)].compactMap { $0 } + state.extensions.table.callbacks[event, default: []]
@@ -214,13 +273,6 @@ enum TrainingBindings: LuaBindings {
         if !onEpoch.isEmpty {
             trainer.onEpoch = { epoch in for callback in onEpoch { _ = try callback.call([.integer(epoch)]) } }
         }
-        let adapted = model.adapted, directory = model.directory
-        trainer.saveAdapter = { url in
-            if let name = adapted.activeAdapter {
-                try AdapterFiles.save(adapted, adapter: name, to: url, baseModelName: directory.lastPathComponent)
-            }
-        }
-        return trainer
     }
 
     static func optimizer(_ options: LuaOptions) throws -> TrainingConfig.OptimizerChoice {
@@ -283,11 +335,13 @@ enum TrainingBindings: LuaBindings {
     }
 
     static func evalTable(_ report: EvalReport) -> LuaValue {
-        .record(["step": .integer(report.step), "epoch": .number(report.epoch), "loss": .number(report.loss),
-                 "accuracy": .number(report.accuracy), "macro_f1": .number(report.macroF1), "examples": .integer(report.examples)])
+        var fields: [String: LuaValue] = ["step": .integer(report.step), "epoch": .number(report.epoch), "loss": .number(report.loss),
+                                          "examples": .integer(report.examples)]
+        for metric in report.metrics { fields[metric.name] = .number(metric.value) }
+        return .record(fields)
     }
 
-    static func summaryTable(_ s: TrainingSummary) -> LuaValue {
+    static func summaryTable(_ s: TrainingSummary, selection: (name: String, higherIsBetter: Bool)?) -> LuaValue {
         var fields: [String: LuaValue] = [
             "steps": .integer(s.steps), "epochs": .number(s.epochs), "final_loss": .number(s.finalLoss),
             "train_seconds": .number(s.trainSeconds), "wall_seconds": .number(s.wallSeconds),
@@ -298,9 +352,11 @@ enum TrainingBindings: LuaBindings {
             "all_reduce_seconds": .number(s.allReduceSeconds), "all_reduce_bytes_per_step": .integer(s.allReduceBytesPerStep),
         ]
         if let last = s.finalEval {
-            fields["eval_accuracy"] = .number(last.accuracy)
-            fields["eval_macro_f1"] = .number(last.macroF1)
-            fields["best_accuracy"] = .number(s.evaluations.map(\.accuracy).max() ?? last.accuracy)
+            fields["eval_loss"] = .number(last.loss)
+            for metric in last.metrics { fields["eval_" + metric.name] = .number(metric.value) }
+        }
+        if let selection, case let values = s.evaluations.compactMap({ $0[selection.name] }), !values.isEmpty {
+            fields["best_" + selection.name] = .number(selection.higherIsBetter ? values.max()! : values.min()!)
         }
         return .record(fields)
     }

@@ -10,6 +10,11 @@ import LorafTensor
 /// - `cache`: a decoder's key/value cache; the batch then continues the sequences the cache holds (generation).
 /// - `logitsToKeep`: a causal LM computes logits for the last this many positions only (nil: all), as
 ///   transformers' `logits_to_keep`; generation needs only the last.
+/// - `logitPositions`: a causal LM computes logits only at these flat positions `b·S + t` (in this order), giving
+///   logits [N, vocab]: training needs them only where a label is scored. Overrides `logitsToKeep`.
+/// - An attention mask may hold segment numbers 1, 2, ... instead of 1 (decoders): a token then attends only to
+///   tokens of its own segment, which keeps examples packed into one row apart (with `positionIds` restarting
+///   at 0 for each).
 public struct ModelInput {
     public var inputIds: IntTensor
     public var attentionMask: IntTensor
@@ -18,6 +23,7 @@ public struct ModelInput {
     public var adapterNames: [String?]?
     public var cache: KeyValueCache?
     public var logitsToKeep: Int?
+    public var logitPositions: [Int]?
 
     /// - Throws: `ModelError.invalid` when the tensors are not all [B, S] or adapterNames has another length than B.
     public init(inputIds: IntTensor, attentionMask: IntTensor? = nil, positionIds: IntTensor? = nil, tokenTypeIds: IntTensor? = nil,

@@ -6,7 +6,7 @@ struct DecoderInputs {
     /// cos and sin of the rotary angles (position × inverse frequency) [B, S, d/2], shared by every layer.
     let rotary: (cos: Tensor, sin: Tensor)
     /// Additive mask [B, 1, G·S, T]: 0 where query row s may read key slot t (causal over the slots, the key not
-    /// padding, within the sliding window), the most negative Float otherwise (transformers uses finfo.min).
+    /// padding and in the query's segment, within the sliding window), the most negative Float otherwise (transformers uses finfo.min).
     let mask: Tensor
     /// The attention mask of every slot, cached and new [B, T].
     let fullMask: IntTensor
@@ -35,11 +35,20 @@ struct DecoderInputs {
                 let first = window.map { Swift.max(0, slot - $0 + 1) } ?? 0
                 for g in 0..<groups {
                     let base = ((row * groups + g) * s + q) * t
-                    for k in first...slot where keys[keys.startIndex + k] != 0 { maskValues[base + k] = 0 }
+                    for k in first...slot where DecoderInputs.attends(query: keys[keys.startIndex + slot], key: keys[keys.startIndex + k]) {
+                        maskValues[base + k] = 0
+                    }
                 }
             }
         }
         mask = try Tensor(shape: [b, 1, groups * s, t], scalars: maskValues)
+    }
+
+    /// Whether a query reads a key, from their attention-mask values: never a padding key (0); a real query only
+    /// keys of its own segment (packed rows number their examples 1, 2, ...); a padding query every real key
+    /// (its output is ignored; this keeps its softmax finite, as transformers' padded rows are).
+    static func attends(query: Int, key: Int) -> Bool {
+        key != 0 && (query == 0 || query == key)
     }
 
     /// transformers' generate default: a token's position is the number of real tokens before it (padding gets 1),

@@ -26,12 +26,21 @@ public final class LlamaForCausalLM: Module, TransformerModel {
     public var bodyPrefix: String { "model" }
     public var modelType: String { config.modelType }
 
-    /// input ids [B, S] → logits [B, S, vocab] (or [B, logitsToKeep, vocab]) and the hidden states.
+    /// input ids [B, S] → logits [B, S, vocab] (or [B, logitsToKeep, vocab], or [N, vocab] at the N
+    /// `logitPositions`) and the hidden states.
+    /// - Throws: `ModelError.invalid` for a logit position outside 0..<B·S; the body's errors.
     public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
         guard let body = childIfPresent("model") as? LlamaModel else { throw ModelError.invalid("LlamaForCausalLM lacks 'model'") }
         var output = try body.forward(input, context)
         var hidden = output.lastHiddenState
-        if let keep = input.logitsToKeep, keep < input.sequenceLength {
+        if let positions = input.logitPositions {
+            let rows = input.batchSize * input.sequenceLength
+            if let bad = positions.first(where: { $0 < 0 || $0 >= rows }) {
+                throw ModelError.invalid("logit position \(bad) is outside 0..<\(rows) (batch × sequence length)")
+            }
+            hidden = try Tensor.embedding(IntTensor(shape: [positions.count], scalars: positions),
+                                          weight: hidden.reshaped([rows, config.hiddenSize]))
+        } else if let keep = input.logitsToKeep, keep < input.sequenceLength {
             hidden = try hidden.slice(axis: 1, (input.sequenceLength - Swift.max(keep, 1))..<input.sequenceLength)
         }
         output.logits = try child("lm_head").forward(hidden, context)

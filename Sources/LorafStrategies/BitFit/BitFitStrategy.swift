@@ -5,7 +5,10 @@ import LorafTensor
 /// BitFit (Ben Zaken et al. 2022, "BitFit: Simple Parameter-efficient Fine-tuning for Transformer-based Masked
 /// Language-models"): only the bias terms of the pre-trained body train (query, key, value, attention output,
 /// intermediate, output, pooler, every LayerNorm β: every parameter named `bias` outside the task head); the
-/// head trains through modules_to_save (by default, as for every strategy).
+/// head trains through modules_to_save (by default, as for every strategy). Decoders: Qwen2's q/k/v projections
+/// have biases (Float32 or GGUF-quantized layers alike) and train; Llama, Mistral and SmolLM have none, and
+/// attaching BitFit to them is refused (`StrategyError.noMatch`, "BitFit trains bias terms, and this llama model
+/// has none outside its head ...").
 ///
 /// Each adapter trains its own copies of those biases in a `BitFitBiasLayer` wrapped around each layer that has
 /// one, so the base tensors stay untouched: several BitFit adapters coexist, mix in one batch, disable exactly
@@ -26,7 +29,7 @@ public final class BitFitStrategy: Strategy {
 
     /// Paths of the modules to wrap (or already wrapped) for every body bias, in model order.
     /// - Throws: `StrategyError.invalidOption` when a body bias belongs to a layer whose bias is not simply added
-    ///   to its output (only Linear and LayerNorm are handled); `.noMatch` when the body has no bias at all.
+    ///   to its output (only linear layers and LayerNorm are handled); `.noMatch` when the body has no bias at all.
     static func biasLayerPaths(in model: TransformerModel, context: String) throws -> [String] {
         let heads = model.headModulePaths
         var paths: [String] = []
@@ -38,13 +41,15 @@ public final class BitFitStrategy: Strategy {
             let parent = segments.dropLast().joined(separator: ".")
             if segments.last == "base_layer", model.module(at: parent) is BitFitBiasLayer {
                 paths.append(parent)
-            } else if let module = model.module(at: owner), module is Linear || module is LayerNorm {
+            } else if let module = model.module(at: owner), module is LinearLayer || module is LayerNorm {
                 paths.append(owner)
             } else {
-                throw StrategyError.invalidOption("\(context): BitFit handles biases of Linear and LayerNorm layers; '\(parameterPath)' belongs to a \(model.module(at: owner)?.kind ?? "missing module")")
+                throw StrategyError.invalidOption("\(context): BitFit handles biases of linear and LayerNorm layers; '\(parameterPath)' belongs to a \(model.module(at: owner)?.kind ?? "missing module")")
             }
         }
-        guard !paths.isEmpty else { throw StrategyError.noMatch("\(context): the model body has no bias to train") }
+        guard !paths.isEmpty else {
+            throw StrategyError.noMatch("\(context): BitFit trains bias terms, and this \(model.modelType) model has none outside its head (its linear and norm layers have no bias)")
+        }
         return paths
     }
 

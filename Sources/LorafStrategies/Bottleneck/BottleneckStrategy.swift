@@ -4,7 +4,8 @@ import LorafTensor
 
 /// Bottleneck adapters placed as AdapterHub places them (Houlsby et al. 2019, "Parameter-Efficient Transfer
 /// Learning for NLP"; Pfeiffer et al. 2021, "AdapterFusion"): each selected projection Linear is wrapped in a
-/// `BottleneckAdapterLayer` computing h + up(act(down(h))), before the block's dropout, residual and LayerNorm.
+/// `BottleneckAdapterLayer` computing h + up(act(down(h))), before the block's dropout, residual and LayerNorm
+/// (BERT) or before the residual add (Llama, Mistral, Qwen2; Float32 or GGUF-quantized projections alike).
 /// Trains the down/up projections (and modules_to_save). Cannot be merged (the non-linearity has no equivalent in
 /// the base weights). Saved as peft_type "BOTTLENECK" with keys `base_model.model.<projection path>.adapter_down.weight`.
 public final class BottleneckStrategy: Strategy {
@@ -13,11 +14,18 @@ public final class BottleneckStrategy: Strategy {
     public init() { AdapterPaths.registerOwnedSegments(["adapter_down", "adapter_up"]) }
 
     /// Where each variant puts adapters, per model family: a regular expression over the projection's full module
-    /// path (the attention output and FFN output projections of every layer).
+    /// path (the attention output and FFN output projections of every layer). In a Llama-family decoder block
+    /// (pre-norm, no dropout) the adapter on `self_attn.o_proj` / `mlp.down_proj` acts on the sublayer's output just
+    /// before its residual add, where AdapterHub's Llama support puts its attention and output adapters.
     static let placements: [String: [String: String]] = [
         "bert": ["houlsby": #"(.*\.)?encoder\.layer\.\d+\.(attention\.output|output)\.dense"#,
                  "pfeiffer": #"(.*\.)?encoder\.layer\.\d+\.output\.dense"#],
+        "llama": decoderPlacements, "mistral": decoderPlacements, "qwen2": decoderPlacements,
     ]
+
+    /// Llama, Mistral and Qwen2 (`model.layers.<i>.self_attn.o_proj`, `model.layers.<i>.mlp.down_proj`).
+    private static let decoderPlacements = ["houlsby": #"(.*\.)?layers\.\d+\.(self_attn\.o_proj|mlp\.down_proj)"#,
+                                            "pfeiffer": #"(.*\.)?layers\.\d+\.mlp\.down_proj"#]
 
     /// Standard deviation of the down-projection's initial weight.
     static let downInitStd: Float = 0.01

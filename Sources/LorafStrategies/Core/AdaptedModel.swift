@@ -35,6 +35,8 @@ public final class AdaptedModel {
     // MARK: Attaching and removing
 
     /// Attaches a new adapter with `strategy` configured by `options`, and makes it active.
+    /// `target_modules = "all-linear"` and negative `layers_to_transform` indices are resolved here for every
+    /// strategy (`TargetSelector.resolvingShorthands`).
     /// The generic option `modules_to_save` (module paths, PEFT's suffix rule) is handled here for every strategy;
     /// task heads are added to it by default for classification models only, as PEFT does for SEQ_CLS.
     /// - Throws: `StrategyError` for a bad option, a name in use, or targets that match nothing.
@@ -44,7 +46,7 @@ public final class AdaptedModel {
             throw StrategyError.invalidOption("\(options.context): adapter name '\(name)' must be non-empty and contain no '.'")
         }
         guard adapters[name] == nil else { throw StrategyError.invalidOption("\(options.context): an adapter named '\(name)' is already attached") }
-        var options = options
+        var options = try TargetSelector.resolvingShorthands(options, in: base)
         let givenSaveTargets = try options.strings("modules_to_save")
         options.ignore(["strategy", "name"])
         let adapter = try strategy.attach(to: self, adapterName: name, options: &options)

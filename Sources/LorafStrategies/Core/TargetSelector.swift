@@ -4,7 +4,9 @@ import LorafModels
 /// Chooses modules by path, as PEFT's target_modules / layers_to_transform / exclude_modules:
 /// - a list entry matches a module whose path equals it or ends with "." + entry;
 /// - a single string is a regular expression that must match the whole path;
-/// - `layers` keeps only modules inside `<...>.layer.<i>.` (or `layers`, `h`, `block`, `blocks`) with i listed;
+/// - `layers` keeps only modules inside `<...>.layer.<i>.` (or `layers`, `h`, `block`, `blocks`) with i listed
+///   (indices from 0; negative ones, counting from the end, are resolved before: `TargetShorthands.swift`);
+/// - `target_modules = "all-linear"` is expanded before as well (`allLinearPaths(in:)`);
 /// - `exclude` removes matches (same rules as targets).
 public struct TargetSelector {
     public enum Pattern: Equatable, CustomStringConvertible {
@@ -105,8 +107,7 @@ public struct TargetSelector {
         guard let layers else { return }
         let present = Set(candidates.compactMap(TargetSelector.layerIndex(of:)))
         guard let missing = layers.first(where: { !present.contains($0) }) else { return }
-        var range = "the model has no numbered layers"
-        if let low = present.min(), let high = present.max() { range = "layers are numbered \(low)...\(high)" }
-        throw StrategyError.noMatch("\(context): layers_to_transform has layer \(missing), which does not exist (\(range))")
+        let count = present.max().map { $0 + 1 } ?? 0
+        throw StrategyError.noMatch("\(context): layers_to_transform has layer \(missing), which does not exist (\(TargetSelector.layerRange(count)))")
     }
 }

@@ -1,18 +1,59 @@
-/// One recorded operation in the autodiff graph: the inputs it read and how to turn the gradient of its output
-/// into gradients of those inputs.
+/// One recorded operation in the autodiff graph: where the gradients of its inputs go and how to turn the
+/// gradient of its output into them.
 ///
 /// The backward closure receives the output gradient and, per input, whether that input needs a gradient; it
 /// returns one gradient (or nil) per input. It captures what the forward pass saved (activations); the node drops
-/// the closure as soon as it has run, which frees those activations during the backward pass.
+/// the closure as soon as it has run, which frees those activations during the backward pass. The node refers to
+/// its inputs through ``GradTarget``s, never to their values: an intermediate tensor's storage lives only as long
+/// as the tensor itself or a closure that saved it (as PyTorch's saved tensors), not as long as the graph.
 final class GradNode {
     let name: String
-    var inputs: [Tensor]
+    /// The shape of the operation's output (its gradient must have it).
+    let shape: [Int]
+    var inputs: [GradTarget]
     var backward: ((Tensor, [Bool]) throws -> [Tensor?])?
 
-    init(name: String, inputs: [Tensor], backward: @escaping (Tensor, [Bool]) throws -> [Tensor?]) {
+    init(name: String, shape: [Int], inputs: [GradTarget], backward: @escaping (Tensor, [Bool]) throws -> [Tensor?]) {
         self.name = name
+        self.shape = shape
         self.inputs = inputs
         self.backward = backward
+    }
+}
+
+/// Where the gradient for one input of a ``GradNode`` goes.
+enum GradTarget {
+    /// A leaf that requires a gradient: `backward()` accumulates into its `grad`.
+    case leaf(Tensor)
+    /// The node that computed a non-leaf input.
+    case node(GradNode)
+    /// The input needs no gradient.
+    case none
+
+    init(_ tensor: Tensor) {
+        if !tensor.requiresGrad { self = .none } else if let node = tensor.node { self = .node(node) } else { self = .leaf(tensor) }
+    }
+
+    var needsGrad: Bool {
+        if case .none = self { return false }
+        return true
+    }
+
+    /// Identifies the target while the graph holds it.
+    var key: ObjectIdentifier? {
+        switch self {
+        case .leaf(let tensor): return ObjectIdentifier(tensor)
+        case .node(let node): return ObjectIdentifier(node)
+        case .none: return nil
+        }
+    }
+
+    var shape: [Int] {
+        switch self {
+        case .leaf(let tensor): return tensor.shape
+        case .node(let node): return node.shape
+        case .none: return []
+        }
     }
 }
 
@@ -65,7 +106,7 @@ extension Tensor {
                               backward: @escaping (_ outputGrad: Tensor, _ needsGrad: [Bool]) throws -> [Tensor?]) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return result }
         result.requiresGrad = true
-        result.node = GradNode(name: name, inputs: inputs, backward: backward)
+        result.node = GradNode(name: name, shape: result.shape, inputs: inputs.map(GradTarget.init), backward: backward)
         return result
     }
 
@@ -88,51 +129,50 @@ extension Tensor {
         guard node == nil || node?.backward != nil else {
             throw TensorError.autograd("this graph was already back-propagated; recompute the forward pass")
         }
+        guard let root = node else {
+            accumulateGrad(start)
+            return
+        }
         try GradMode.disabled {
-            let order = topologicalOrder()
-            var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): start]
-            for tensor in order {
-                guard let g = pending.removeValue(forKey: ObjectIdentifier(tensor)) else { continue }
-                guard let node = tensor.node else {
-                    tensor.accumulateGrad(g)
-                    continue
-                }
-                guard let rule = node.backward else {
-                    throw TensorError.autograd("node '\(node.name)' was already back-propagated")
-                }
-                let needs = node.inputs.map { $0.requiresGrad }
-                let grads = try rule(g, needs)
-                node.backward = nil
-                for (input, grad) in zip(node.inputs, grads) {
-                    guard input.requiresGrad, let grad else { continue }
-                    guard grad.shape == input.shape else {
-                        throw TensorError.autograd("'\(node.name)' produced a gradient of shape \(grad.shape) for an input of shape \(input.shape)")
+            var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): start]
+            for target in Tensor.topologicalOrder(from: root) {
+                guard let key = target.key, let g = pending.removeValue(forKey: key) else { continue }
+                switch target {
+                case .none: continue
+                case .leaf(let tensor): tensor.accumulateGrad(g)
+                case .node(let node):
+                    guard let rule = node.backward else {
+                        throw TensorError.autograd("node '\(node.name)' was already back-propagated")
                     }
-                    let key = ObjectIdentifier(input)
-                    if let existing = pending[key] { pending[key] = try existing + grad } else { pending[key] = grad }
+                    let grads = try rule(g, node.inputs.map(\.needsGrad))
+                    node.backward = nil
+                    for (input, grad) in zip(node.inputs, grads) {
+                        guard let key = input.key, let grad else { continue }
+                        guard grad.shape == input.shape else {
+                            throw TensorError.autograd("'\(node.name)' produced a gradient of shape \(grad.shape) for an input of shape \(input.shape)")
+                        }
+                        if let existing = pending[key] { pending[key] = try existing + grad } else { pending[key] = grad }
+                    }
+                    node.inputs = []
                 }
-                node.inputs = []
             }
         }
     }
 
-    /// Tensors reachable from self through recorded nodes, outputs before inputs (reverse post-order of an
-    /// iterative depth-first walk, so deep graphs do not overflow the stack).
-    private func topologicalOrder() -> [Tensor] {
-        var visited = Set<ObjectIdentifier>()
-        var postOrder: [Tensor] = []
-        var stack: [(Tensor, Int)] = [(self, 0)]
-        visited.insert(ObjectIdentifier(self))
-        while let (tensor, next) = stack.popLast() {
-            let inputs = tensor.node?.inputs ?? []
+    /// Every target reachable from `root`, each after all the nodes that feed gradients into it.
+    private static func topologicalOrder(from root: GradNode) -> [GradTarget] {
+        var visited: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+        var postOrder: [GradTarget] = []
+        var stack: [(GradTarget, Int)] = [(.node(root), 0)]
+        while let (target, next) = stack.popLast() {
+            let inputs: [GradTarget]
+            if case .node(let node) = target { inputs = node.inputs } else { inputs = [] }
             if next < inputs.count {
-                stack.append((tensor, next + 1))
+                stack.append((target, next + 1))
                 let child = inputs[next]
-                if child.requiresGrad, visited.insert(ObjectIdentifier(child)).inserted {
-                    stack.append((child, 0))
-                }
+                if let key = child.key, visited.insert(key).inserted { stack.append((child, 0)) }
             } else {
-                postOrder.append(tensor)
+                postOrder.append(target)
             }
         }
         return postOrder.reversed()

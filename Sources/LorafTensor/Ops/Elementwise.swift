@@ -4,25 +4,30 @@ extension Tensor {
     /// a + b (broadcasting). d/da = 1, d/db = 1, each summed back to its operand's shape.
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
         let out = try binary(a, b, op: "add") { $0 + $1 }
+        let (shapeA, shapeB) = (a.shape, b.shape)  // only the shapes: the node must not keep a's and b's values alive
         return record(out, name: "add", inputs: [a, b]) { g, needs in
-            [needs[0] ? try g.sumTo(a.shape) : nil, needs[1] ? try g.sumTo(b.shape) : nil]
+            [needs[0] ? try g.sumTo(shapeA) : nil, needs[1] ? try g.sumTo(shapeB) : nil]
         }
     }
 
     /// a − b (broadcasting).
     public static func - (a: Tensor, b: Tensor) throws -> Tensor {
         let out = try binary(a, b, op: "sub") { $0 - $1 }
+        let (shapeA, shapeB) = (a.shape, b.shape)
         return record(out, name: "sub", inputs: [a, b]) { g, needs in
-            [needs[0] ? try g.sumTo(a.shape) : nil, needs[1] ? try (-g).sumTo(b.shape) : nil]
+            [needs[0] ? try g.sumTo(shapeA) : nil, needs[1] ? try (-g).sumTo(shapeB) : nil]
         }
     }
 
     /// a ⊙ b (broadcasting). d/da = g ⊙ b, d/db = g ⊙ a.
     public static func * (a: Tensor, b: Tensor) throws -> Tensor {
         let out = try binary(a, b, op: "mul") { $0 * $1 }
+        // Each side's gradient needs the other side's values, saved only when that gradient will be needed.
+        let (shapeA, shapeB) = (a.shape, b.shape)
+        let savedB = a.requiresGrad ? b.detached() : nil, savedA = b.requiresGrad ? a.detached() : nil
         return record(out, name: "mul", inputs: [a, b]) { g, needs in
-            [needs[0] ? try (g * b.detached()).sumTo(a.shape) : nil,
-             needs[1] ? try (g * a.detached()).sumTo(b.shape) : nil]
+            [needs[0] ? try (g * savedB!).sumTo(shapeA) : nil,
+             needs[1] ? try (g * savedA!).sumTo(shapeB) : nil]
         }
     }
 

@@ -68,21 +68,23 @@ extension Tensor {
         let batchShape = batchA.isEmpty ? batchB : batchA
         let out = try Tensor(allocating: batchShape + [m, n], op: "matmul")
         Tensor.gemm(a, b, into: out, m: m, n: n, k: k, accumulate: false)
+        // Each side's gradient needs the other side's values, saved only when that gradient will be needed.
+        let savedA = b.requiresGrad ? a.detached() : nil, savedB = a.requiresGrad ? b.detached() : nil
+        let (shapeA, shapeB) = (a.shape, b.shape)
         return Tensor.record(out, name: "matmul", inputs: [a, b]) { g, needs in
             var da: Tensor?, db: Tensor?
-            if needs[0] {
-                let bt = try b.detached().transposed()
-                da = try g.matmul(bt).sumTo(a.shape)
+            if needs[0], let savedB {
+                da = try g.matmul(savedB.transposed()).sumTo(shapeA)
             }
-            if needs[1] {
+            if needs[1], let savedA {
                 AutogradStats.weightGradientGEMMs += 1
                 if batchB.isEmpty, !batchA.isEmpty {
                     // Shared weight: fold the batch into rows, one GEMM: Aᵀ[k, B·m] · g[B·m, n].
-                    let a2 = a.detached().contiguousData().reshapedData([batchA.reduce(1, *) * m, k])
+                    let a2 = savedA.contiguousData().reshapedData([batchA.reduce(1, *) * m, k])
                     let g2 = g.contiguousData().reshapedData([batchA.reduce(1, *) * m, n])
                     db = try a2.transposed().matmul(g2)
                 } else {
-                    db = try a.detached().transposed().matmul(g).sumTo(b.shape)
+                    db = try savedA.transposed().matmul(g).sumTo(shapeB)
                 }
             }
             return [da, db]
@@ -133,6 +135,7 @@ extension Tensor {
                       a: x.data, lda: inFeatures, b: w.data, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: out.data, ldc: outFeatures)
         let inputs = [self, weight] + (bias.map { [$0] } ?? [])
         let inputShape = shape
+        let savedX = weight.requiresGrad ? x : nil  // x is needed only for the weight gradient
         return Tensor.record(out, name: "linear", inputs: inputs) { g, needs in
             let gd = g.contiguousData()
             var dx: Tensor?, dw: Tensor?, db: Tensor?
@@ -142,11 +145,11 @@ extension Tensor {
                               a: gd.data, lda: outFeatures, b: w.data, ldb: inFeatures, beta: 0, c: d.data, ldc: inFeatures)
                 dx = d
             }
-            if needs[1] {
+            if needs[1], let savedX {
                 AutogradStats.weightGradientGEMMs += 1
                 let d = Tensor(uninitialized: [outFeatures, inFeatures])
                 Kernels.sgemm(transA: true, transB: false, m: outFeatures, n: inFeatures, k: rows, alpha: 1,
-                              a: gd.data, lda: outFeatures, b: x.data, ldb: inFeatures, beta: 0, c: d.data, ldc: inFeatures)
+                              a: gd.data, lda: outFeatures, b: savedX.data, ldb: inFeatures, beta: 0, c: d.data, ldc: inFeatures)
                 dw = d
             }
             if needs.count > 2, needs[2] {

@@ -82,3 +82,21 @@ enum InstructionFileReader {
         return starts
     }
 }
+
+extension InstructionDataset {
+    /// Whether `path` looks like instruction data rather than labelled text: a `.json` file, or a `.jsonl` file
+    /// whose first record has no `label` key but one of the keys ``InstructionFormat`` detects. Reads only up to
+    /// the first record; an unreadable or malformed first line counts as not instruction data (the classification
+    /// reader then reports it).
+    public static func holdsInstructions(_ path: String) -> Bool {
+        let fileExtension = URL(fileURLWithPath: path).pathExtension.lowercased()
+        if fileExtension == "json" { return true }
+        guard fileExtension == "jsonl", var reader = try? SourceLineReader(path: path, encoding: .utf8) else { return false }
+        while let line = try? reader.next() {
+            if line.text.allSatisfy(\.isWhitespace) { continue }
+            guard case let .dictionary(record)? = try? TemplateValue(json: line.text) else { return false }
+            return record["label"] == nil && InstructionFormat.detect(record) != nil
+        }
+        return false
+    }
+}

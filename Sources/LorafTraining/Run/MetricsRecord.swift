@@ -4,8 +4,9 @@ public enum MetricsRecord: Equatable, Sendable {
     /// (epochs completed so far, as transformers logs it); `loss` is the step's mean training loss;
     /// `examplesPerSecond` the training throughput.
     case train(step: Int, epoch: Double, loss: Double, learningRate: Double, examplesPerSecond: Double)
-    /// An evaluation: `{"step":..,"eval_accuracy":..,"eval_macro_f1":..}`, metrics as fractions in [0, 1].
-    case eval(step: Int, accuracy: Double, macroF1: Double)
+    /// An evaluation: `{"step":..,"eval_loss":..,"eval_<metric>":..}` for each of the task's metrics
+    /// (`eval_accuracy`, `eval_macro_f1` as fractions in [0, 1]; `eval_perplexity`).
+    case eval(step: Int, loss: Double, metrics: [EvalMetric])
 
     /// The record as one line of JSON (no newline); non-finite numbers become `null`.
     public var jsonLine: String {
@@ -14,9 +15,9 @@ public enum MetricsRecord: Equatable, Sendable {
             return JSONLineFormat.object([("step", String(step)), ("epoch", JSONLineFormat.number(epoch)),
                                           ("loss", JSONLineFormat.number(loss)), ("lr", JSONLineFormat.number(learningRate)),
                                           ("examples_per_s", JSONLineFormat.number(examplesPerSecond))])
-        case let .eval(step, accuracy, macroF1):
-            return JSONLineFormat.object([("step", String(step)), ("eval_accuracy", JSONLineFormat.number(accuracy)),
-                                          ("eval_macro_f1", JSONLineFormat.number(macroF1))])
+        case let .eval(step, loss, metrics):
+            return JSONLineFormat.object([("step", String(step)), ("eval_loss", JSONLineFormat.number(loss))]
+                + metrics.map { ("eval_" + $0.name, JSONLineFormat.number($0.value)) })
         }
     }
 }

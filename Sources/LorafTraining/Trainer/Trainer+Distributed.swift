@@ -1,4 +1,5 @@
 import Foundation
+import LorafFormats
 import LorafTensor
 
 /// The parts of the training loop that differ between ranks of a data-parallel job (docs/distributed.md).
@@ -43,5 +44,22 @@ extension Trainer {
         try group.allReduce(&values, .sum)
         predictions = values.dropLast().map { Int($0) }
         lossSum = values[values.count - 1]
+    }
+}
+
+extension Trainer {
+    /// Loads the trainable tensors of a checkpoint (`trainable.safetensors`) into `parameters`.
+    /// - Throws: `TrainingError.data` naming the file when a tensor is missing or has another shape.
+    static func restoreTrainable(from url: URL, _ parameters: [NamedParameter]) throws {
+        let file = try SafeTensorsFile(contentsOf: url)
+        for (name, tensor) in parameters {
+            guard let entry = file.entries.first(where: { $0.name == name }) else {
+                throw TrainingError.data("\(url.path): the checkpoint lacks '\(name)' (was it made with another adapter configuration?)")
+            }
+            guard entry.shape == tensor.shape else {
+                throw TrainingError.data("\(url.path): '\(name)' has shape \(entry.shape), the model expects \(tensor.shape)")
+            }
+            try tensor.assign(file.tensor(name))
+        }
     }
 }

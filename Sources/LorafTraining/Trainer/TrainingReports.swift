@@ -6,7 +6,7 @@ public struct StepReport {
     public var totalSteps: Int
     /// Fractional epoch (1.5 = half-way through the second epoch).
     public var epoch: Double
-    /// Mean cross-entropy over the examples of this step.
+    /// The step's mean loss over its units (examples for classification, labelled tokens for a causal LM).
     public var loss: Double
     public var learningRate: Double
     /// Global gradient norm before clipping.
@@ -14,14 +14,41 @@ public struct StepReport {
     public var examplesPerSecond: Double
 }
 
-/// Accuracy and macro-F1 (and mean loss) of one evaluation.
+/// One evaluation: the mean loss and the task's metrics (classification: accuracy, macro_f1; causal LM:
+/// perplexity and, when asked for, generation_accuracy).
 public struct EvalReport {
     public var step: Int
     public var epoch: Double
+    /// Mean loss per unit (example, or labelled token).
     public var loss: Double
-    public var accuracy: Double
-    public var macroF1: Double
+    /// Examples scored.
     public var examples: Int
+    /// The task's metrics, in the order it reports them (fractions in [0, 1] for accuracies).
+    public var metrics: [EvalMetric]
+
+    public init(step: Int = 0, epoch: Double = 0, loss: Double, examples: Int, metrics: [EvalMetric]) {
+        self.step = step
+        self.epoch = epoch
+        self.loss = loss
+        self.examples = examples
+        self.metrics = metrics
+    }
+
+    /// The metric called `name` ("loss" is the mean loss), nil when the task did not report it.
+    public subscript(name: String) -> Double? {
+        name == "loss" ? loss : metrics.first { $0.name == name }?.value
+    }
+}
+
+/// A named evaluation figure ("accuracy", "perplexity").
+public struct EvalMetric: Equatable, Sendable {
+    public let name: String
+    public let value: Double
+
+    public init(_ name: String, _ value: Double) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// The outcome of `Trainer.fit()`.

@@ -3,10 +3,12 @@ import LorafStrategies
 /// IA³'s settings with PEFT's names and defaults (peft.IA3Config).
 ///
 /// - `target_modules`: modules to adapt (list: a path equal to or ending with "." + entry; string: a regular
-///   expression of the whole path). Default for BERT, as PEFT's mapping: key, value, output.dense.
+///   expression of the whole path; "all-linear": every linear layer but the head). Defaults, as PEFT's mapping:
+///   BERT key, value, output.dense; Llama and Mistral k_proj, v_proj, down_proj; Qwen2 q_proj, v_proj, down_proj.
 /// - `feedforward_modules`: which of those scale their input rather than their output. PEFT's rule: a list entry
 ///   selects every target whose path ends with it (plain suffix, so "output.dense" also selects
-///   attention.output.dense); a string is a regular expression of the whole path. Default for BERT: output.dense.
+///   attention.output.dense); a string is a regular expression of the whole path. Default: BERT output.dense;
+///   Llama, Mistral and Qwen2 down_proj.
 ///   Each must also be a target.
 /// - `exclude_modules`, `layers_to_transform`: as for LoRA (`TargetSelector`).
 /// - `init_ia3_weights`: true (vectors of ones: a new adapter leaves the model unchanged) or false (N(0, 1)).
@@ -21,6 +23,9 @@ struct IA3Config {
     /// PEFT's defaults by model type (TRANSFORMERS_MODELS_TO_IA3_TARGET_MODULES_MAPPING and ..._FEEDFORWARD_...).
     static let defaults: [String: (targets: [String], feedforward: [String])] = [
         "bert": (["key", "value", "output.dense"], ["output.dense"]),
+        "llama": (["k_proj", "v_proj", "down_proj"], ["down_proj"]),
+        "mistral": (["k_proj", "v_proj", "down_proj"], ["down_proj"]),
+        "qwen2": (["q_proj", "v_proj", "down_proj"], ["down_proj"]),
     ]
 
     static let knownKeys: Set<String> = ["target_modules", "feedforward_modules", "exclude_modules", "layers_to_transform",

@@ -18,10 +18,10 @@ final class IA3Linear: UnaryModule {
     /// The base weight and bias from before `merge`, by merged adapter.
     private var originals: [String: (weight: Tensor, bias: Tensor?)] = [:]
 
-    /// - Throws: `StrategyError.invalidOption` when `base` has no Linear at the bottom of its wrapper chain.
+    /// - Throws: `StrategyError.invalidOption` when `base` has no linear layer at the bottom of its wrapper chain.
     init(base: UnaryModule) throws {
-        guard innermostLinear(of: base) != nil else {
-            throw StrategyError.invalidOption("IA³ adapts Linear layers; this is a \(base.kind)")
+        guard innermostLinear(base) != nil else {
+            throw StrategyError.invalidOption("IA³ adapts linear layers; this is a \(base.kind)")
         }
         super.init()
         register(child: "base_layer", base)
@@ -30,8 +30,8 @@ final class IA3Linear: UnaryModule {
 
     var baseLayer: UnaryModule { childIfPresent("base_layer") as! UnaryModule } // registered in init, never removed
     private var scales: Module { childIfPresent("ia3_l")! } // registered in init, never removed
-    /// The Linear whose weight merging rescales (init checked that there is one).
-    var baseLinear: Linear { innermostLinear(of: baseLayer)! }
+    /// The linear layer (Float32 or GGUF-quantized) at the bottom of the wrapper chain (init checked that there is one).
+    var baseLinear: LinearLayer { innermostLinear(baseLayer)! }
 
     /// Adapter names with a vector here.
     var adapterNames: [String] { scales.parameterNames }
@@ -67,7 +67,9 @@ final class IA3Linear: UnaryModule {
     /// b ← l ⊙ b (output scaling, rows). The weights from before are kept, so `unmerge` restores them exactly.
     func merge(_ name: String) throws {
         guard let l = scale(of: name), !isMerged(name) else { throw StrategyError.invalidState("IA³: cannot merge '\(name)' here") }
-        let linear = baseLinear
+        guard let linear = baseLinear as? Linear else {
+            throw StrategyError.invalidState("IA³: cannot merge '\(name)' into a \(baseLinear.kind): its weight stays in its quantized blocks")
+        }
         originals[name] = (linear.weight.copy(), linear.bias?.copy())
         let w = linear.weight, columns = linear.inFeatures
         for row in 0..<linear.outFeatures {
@@ -82,10 +84,10 @@ final class IA3Linear: UnaryModule {
 
     /// Restores the base weights from before `merge(name)`.
     func unmerge(_ name: String) throws {
-        guard let (weight, bias) = originals.removeValue(forKey: name) else { return }
+        guard let (weight, bias) = originals.removeValue(forKey: name), let linear = baseLinear as? Linear else { return }
         try GradMode.disabled {
-            try baseLinear.weight.assign(weight)
-            if let bias { try baseLinear.bias?.assign(bias) }
+            try linear.weight.assign(weight)
+            if let bias { try linear.bias?.assign(bias) }
         }
     }
 
@@ -105,14 +107,4 @@ final class IA3Linear: UnaryModule {
         guard let mask = try context.rowMask(for: name, like: t) else { return result }
         return try t + (result - t) * mask
     }
-}
-
-/// The Linear at the bottom of a chain of wrappers (`base_layer` / `original_module` children), or nil.
-func innermostLinear(of module: Module) -> Linear? {
-    var node = module
-    while !(node is Linear) {
-        guard let next = node.childIfPresent("base_layer") ?? node.childIfPresent("original_module") else { return nil }
-        node = next
-    }
-    return node as? Linear
 }

@@ -3,7 +3,7 @@ import LorafStrategies
 import LorafTensor
 
 /// IA³ (Liu et al. 2022) with PEFT's semantics, built on loraf's public strategy API only: wraps each target
-/// Linear in an `IA3Linear`; trains the vectors; merges by scaling the weight's rows (and bias) or columns.
+/// linear layer (Float32 `Linear` or GGUF `QuantizedLinear`) in an `IA3Linear`; trains the vectors; merges by scaling the weight's rows (and bias) or columns.
 /// Saved as PEFT does: peft_type "IA3", tensors `base_model.model.<module path>.ia3_l` (no `.weight` suffix).
 public final class IA3Strategy: Strategy {
     public let name = "ia3"
@@ -13,7 +13,7 @@ public final class IA3Strategy: Strategy {
         let config = try IA3Config(&options, modelType: model.base.modelType)
         var rng = RandomGenerator(seed: UInt64(try options.int("seed", default: 0, minimum: 0)), stream: 13)
         let candidates = model.base.namedModules().filter { path, module in
-            !path.isEmpty && !AdapterPaths.isInsideWrapper(path) && module is UnaryModule && innermostLinear(of: module) != nil
+            !path.isEmpty && !AdapterPaths.isInsideWrapper(path) && module is UnaryModule && innermostLinear(module) != nil
         }.map(\.path)
         let paths = try config.selector.select(from: candidates, context: options.context)
         let adapter = IA3Adapter(name: adapterName, strategy: self, config: config, targets: paths)
