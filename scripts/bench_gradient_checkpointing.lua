@@ -19,7 +19,7 @@ end
 local function run_one(checkpointing, steps, path)
   local model = loraf.load_model(path)
   model:adapt{strategy = "lora", name = "bench", r = 16, lora_alpha = 32, lora_dropout = 0.05,
-              target_modules = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"}, seed = 42}
+              target_modules = "all-linear", seed = 42}
   model:gradient_checkpointing(checkpointing)
   local chat = model:tokenizer():apply_chat_template({
     {role = "user", content = "Is this review positive or negative? a gripping , funny and moving film ."},
