@@ -4,8 +4,9 @@ import LorafTestSupport
 import XCTest
 
 /// Data-parallel causal-LM training under `mpirun -np 2` against one process: SmolLM2-135M-Instruct (Q4_1 base)
-/// with LoRA on chat records, `train_on = "assistant"`. The loss is normalised by the labelled tokens of the whole
-/// global batch, so 2 ranks × 2 rows give the losses, weights and (sharded) evaluation of 1 process × 4 rows.
+/// with LoRA on chat records, `train_on = "assistant"`, two accumulated micro-batches of 2 rows per step. The loss
+/// is normalised by the labelled tokens of the whole accumulated global batch, so 2 ranks × 1 row per micro-batch
+/// give the losses, weights and (sharded) evaluation of 1 process × 2 rows.
 final class DistributedCausalLMTests: XCTestCase {
     /// arg: output folder. Prints "rank R losses ..." and "rank R eval_loss l"; saves each rank's trainable tensors.
     private let trainScript = """
@@ -15,7 +16,8 @@ final class DistributedCausalLMTests: XCTestCase {
         lm:adapt{strategy = "lora", r = 4, lora_alpha = 8, target_modules = {"q_proj", "v_proj"}, seed = 100 + rank}
         local losses = {}
         local m = loraf.train{model = lm, train = loraf.dataset(DATA), eval = loraf.dataset(DATA, {format = "messages"}),
-          train_on = "assistant", epochs = 1, batch_size = 4, eval_batch_size = 4, max_steps = 2, schedule = "constant",
+          train_on = "assistant", epochs = 1, batch_size = 2, gradient_accumulation_steps = 2, eval_batch_size = 4, max_steps = 2,
+          schedule = "constant",
           optimizer = {"sgd", lr = 0.05}, seed = 42,
           on_step = function(s) losses[#losses + 1] = string.format("%.9g", s.loss) end}
         loraf.safetensors.save(out .. "/trainable-" .. rank .. ".safetensors", loraf_test.trainable(lm))

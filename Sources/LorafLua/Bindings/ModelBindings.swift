@@ -67,6 +67,7 @@ enum ModelBindings: LuaBindings {
         registerRunning(on: modelClass)
         ModelInspection.register(on: modelClass)
         AdapterBindings.register(on: modelClass)
+        MergedExportBindings.register(on: modelClass)
         ParameterBindings.register(on: modelClass, in: module)
         GenerationBindings.register(on: modelClass)
     }

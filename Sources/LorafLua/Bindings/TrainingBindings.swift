@@ -92,7 +92,8 @@ enum TrainingBindings: LuaBindings {
             run_dir and prints progress; every rank returns the same metrics. Returns a table of metrics (steps, \
             final_loss, eval_loss and eval_<metric> of the last evaluation (eval_accuracy, eval_macro_f1; \
             eval_perplexity, eval_generation_accuracy), best_<selection metric> (best_accuracy; best_perplexity or \
-            best_generation_accuracy), train_seconds, examples_per_second, \
+            best_generation_accuracy), train_seconds, phase_seconds = {forward, backward, all_reduce, optimizer, \
+            evaluation, checkpoint}, examples_per_second, \
             tokens_per_second, peak_rss_mb, trainable_parameters, total_parameters, all_reduce_seconds, \
             all_reduce_bytes_per_step, evaluations = {...}).
             """) { args in
@@ -350,6 +351,7 @@ enum TrainingBindings: LuaBindings {
             "total_parameters": .integer(s.totalParameters), "stopped_early": .boolean(s.stoppedEarly),
             "evaluations": .list(s.evaluations.map(evalTable)),
             "all_reduce_seconds": .number(s.allReduceSeconds), "all_reduce_bytes_per_step": .integer(s.allReduceBytesPerStep),
+            "phase_seconds": .record(s.phaseSeconds.mapValues { .number($0) }),
         ]
         if let last = s.finalEval {
             fields["eval_loss"] = .number(last.loss)

@@ -78,5 +78,20 @@ public struct TrainingSummary {
     public var allReduceSeconds: Double = 0
     /// Bytes all-reduced per optimizer step (0 in a single process).
     public var allReduceBytesPerStep: Int = 0
+    /// Wall seconds by phase of the run: "forward" (batch building and the forward pass with its loss),
+    /// "backward", "all_reduce", "optimizer" (clipping, update, zeroing), "evaluation", "checkpoint".
+    public var phaseSeconds: [String: Double] = [:]
+}
+
+/// Adds up the wall time of named phases.
+struct PhaseClock {
+    private(set) var seconds: [String: Double] = [:]
+
+    /// Runs `body`, adding its wall time to phase `name` (also when it throws).
+    mutating func time<R>(_ name: String, _ body: () throws -> R) rethrows -> R {
+        let start = ProgressReporter.monotonicSeconds()
+        defer { seconds[name, default: 0] += ProgressReporter.monotonicSeconds() - start }
+        return try body()
+    }
 }
 

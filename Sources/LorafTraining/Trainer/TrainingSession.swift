@@ -37,6 +37,7 @@ final class TrainingSession {
     var stoppedEarly = false
     var trainSeconds = 0.0, examplesSeen = 0, tokensSeen = 0
     var windowLoss = 0.0, windowSteps = 0, lastWindowLoss = Double.nan
+    var phases = PhaseClock()
 
     /// The plan stage: checks the config, fixes batches, steps, optimiser and schedule, agrees them across ranks,
     /// opens the run folder (rank 0).
@@ -127,24 +128,29 @@ final class TrainingSession {
         for batch in batches {
             let indices = Array(group.shard(of: batch))
             if indices.isEmpty { continue }
-            let part = try trainer.task.loss(of: indices, normalizer: normalizer, model: trainer.model, context: context)
+            let part = try phases.time("forward") {
+                try trainer.task.loss(of: indices, normalizer: normalizer, model: trainer.model, context: context)
+            }
             let value = Double(try part.loss.item())
             guard value.isFinite else { throw TrainingError.nonFiniteLoss(step: step + 1, loss: value, lastCheckpoint: lastCheckpoint) }
-            if part.loss.requiresGrad { try part.loss.backward() }
+            if part.loss.requiresGrad { try phases.time("backward") { try part.loss.backward() } }
             stepLoss += value
             stepTokens += part.tokens
             stepExamples += part.examples
         }
         if group.size > 1 {
             var statistics = [stepLoss, Double(stepTokens), Double(stepExamples)]
-            try gradientSync.reduce(parameters, statistics: &statistics)
+            try phases.time("all_reduce") { try gradientSync.reduce(parameters, statistics: &statistics) }
             (stepLoss, stepTokens, stepExamples) = (statistics[0], Int(statistics[1]), Int(statistics[2]))
         }
         // Without clipping the norm is still measured (the NaN guard and on_step report it).
-        let norm = try clipGradientNorm(parameters, maxNorm: config.maxGradNorm ?? Double.greatestFiniteMagnitude).norm
-        guard norm.isFinite else { throw TrainingError.nonFiniteLoss(step: step + 1, loss: norm, lastCheckpoint: lastCheckpoint) }
-        try GradMode.disabled { try optimizer.step(parameters, learningRate: learningRate) }
-        optimizer.zeroGrad(parameters)
+        let norm = try phases.time("optimizer") {
+            let norm = try clipGradientNorm(parameters, maxNorm: config.maxGradNorm ?? Double.greatestFiniteMagnitude).norm
+            guard norm.isFinite else { throw TrainingError.nonFiniteLoss(step: step + 1, loss: norm, lastCheckpoint: lastCheckpoint) }
+            try GradMode.disabled { try optimizer.step(parameters, learningRate: learningRate) }
+            optimizer.zeroGrad(parameters)
+            return norm
+        }
         step += 1
         examplesSeen += stepExamples
         tokensSeen += stepTokens
@@ -176,7 +182,7 @@ final class TrainingSession {
     /// selection metric for early stopping, redraws the plot.
     func evaluate() throws {
         guard let evaluation = trainer.evaluation else { return }
-        var report = try evaluation.evaluate(trainer.model, batchSize: config.evalBatchSize, group: group)
+        var report = try phases.time("evaluation") { try evaluation.evaluate(trainer.model, batchSize: config.evalBatchSize, group: group) }
         report.step = step
         report.epoch = epochNow
         evaluations.append(report)
@@ -209,11 +215,11 @@ final class TrainingSession {
                                  dropoutGeneratorState: context.rng.state, schedulePosition: step, bestMetric: best,
                                  lossHistory: lossHistory, evalHistory: evalHistory)
         let parameters = self.parameters, saveAdapter = trainer.saveAdapter
-        let saved = try store.save(step: step, optimizerState: optimizer.state(), trainerState: state) { url in
+        let saved = try phases.time("checkpoint") { try store.save(step: step, optimizerState: optimizer.state(), trainerState: state) { url in
             try SafeTensorsWriter.write(parameters.map { .float32($0.name, shape: $0.tensor.shape, values: $0.tensor.scalars) },
                                         to: url.appendingPathComponent(Trainer.trainableFile))
             try saveAdapter?(url)
-        }
+        } }
         lastCheckpoint = saved.url.path
         lastCheckpointStep = step
     }
@@ -237,6 +243,7 @@ final class TrainingSession {
                                tokensPerSecond: Double(tokensSeen) / max(trainSeconds, 1e-9),
                                peakRSSBytes: peakResidentBytes(), trainableParameters: parameters.reduce(0) { $0 + $1.tensor.count },
                                totalParameters: trainer.model.allParameters.reduce(0) { $0 + $1.tensor.count },
-                               allReduceSeconds: gradientSync.reduceSeconds, allReduceBytesPerStep: gradientSync.bytesPerCall)
+                               allReduceSeconds: gradientSync.reduceSeconds, allReduceBytesPerStep: gradientSync.bytesPerCall,
+                               phaseSeconds: phases.seconds)
     }
 }
