@@ -28,7 +28,7 @@ public enum GenerationBenchmark {
             Parallel.threadCount = count
             var prefill = Double.infinity, decode = Double.infinity
             for _ in 0..<repeats {
-                let generator = TextGenerator(model: lm.model, padTokenId: 0) { _ in "" }
+                let generator = TextGenerator(model: lm.model, padTokenId: 0) { NoText() }
                 let start = Date()
                 _ = try generator.generate(prompts: [prompt], options: GenerationOptions(maxNewTokens: 1))
                 let afterPrefill = Date()
@@ -53,4 +53,10 @@ public enum GenerationBenchmark {
         }
         return out
     }
+}
+
+/// A row decoder that gives no text: the benchmark times the model, not the detokenizer (as llama-bench does).
+private struct NoText: RowTextDecoder {
+    mutating func append(_ id: Int) -> String { "" }
+    mutating func finish() -> String { "" }
 }

@@ -67,11 +67,11 @@ public final class LanguageModel {
         try tokenizer.encodeIds(text, addSpecialTokens: !chat)
     }
 
-    /// The generator over this model; finished rows read `tokenizer.decode` without special tokens.
+    /// The generator over this model; each row's text comes from a `StreamingDecoder` without special tokens.
     public var generator: TextGenerator {
         let tokenizer = self.tokenizer
         return TextGenerator(model: model, padTokenId: tokenizer.padTokenId ?? tokenizer.eosTokenId ?? 0) {
-            (try? tokenizer.decode($0, skipSpecialTokens: true)) ?? ""
+            StreamingDecoder(tokenizer: tokenizer, skipSpecialTokens: true)
         }
     }
 

@@ -6,22 +6,28 @@ import LorafTensor
 /// none (a mixed-adapter batch through ``AdaptedModel``). Prompts are left-padded; one prefill pass, then one pass
 /// per new token that feeds only the new tokens.
 ///
-/// Text comes from `decode` (ids → text), called on each row's generated ids so far: streaming callbacks get only
-/// new complete text, and stop strings are found across token boundaries.
+/// Text comes from one ``RowTextDecoder`` per row (a tokenizer's `StreamingDecoder`), fed each new id: streaming
+/// callbacks get only new complete text, and stop strings are found across token boundaries.
 public struct TextGenerator {
     public let model: AdaptedModel
     /// The id fed to padded positions (masked out) and to rows that have finished.
     public let padTokenId: Int
-    /// Turns a row's generated ids into text.
-    public let decode: ([Int]) -> String
+    /// Makes the text decoder of a new row.
+    public let makeDecoder: () -> any RowTextDecoder
 
     /// - Parameters:
     ///   - padTokenId: fed at masked (padding) positions and to finished rows; any valid id.
-    ///   - decode: a row's generated ids → its text (special tokens left out).
-    public init(model: AdaptedModel, padTokenId: Int, decode: @escaping ([Int]) -> String) {
+    ///   - makeDecoder: a fresh decoder for one row's generated ids (special tokens left out).
+    public init(model: AdaptedModel, padTokenId: Int, makeDecoder: @escaping () -> any RowTextDecoder) {
         self.model = model
         self.padTokenId = padTokenId
-        self.decode = decode
+        self.makeDecoder = makeDecoder
+    }
+
+    /// A generator whose rows decode through `decode` (a row's ids → its text, special tokens left out), the whole
+    /// row again at each step (``RedecodingRowDecoder``).
+    public init(model: AdaptedModel, padTokenId: Int, decode: @escaping ([Int]) -> String) {
+        self.init(model: model, padTokenId: padTokenId) { RedecodingRowDecoder(decode: decode) }
     }
 
     /// Generates a continuation for each prompt.
@@ -50,7 +56,7 @@ public struct TextGenerator {
         let b = prompts.count, width = prompts.map(\.count).max()!
         var sampler = try TokenSampler(options.sampling, rows: b)
         let cache = KeyValueCache()
-        var rows = prompts.map { RowState(prompt: $0) }
+        var rows = prompts.map { RowState(prompt: $0, decoder: makeDecoder()) }
         var ids = prompts.flatMap { [Int](repeating: padTokenId, count: width - $0.count) + $0 }
         var mask = prompts.flatMap { [Int](repeating: 0, count: width - $0.count) + [Int](repeating: 1, count: $0.count) }
         var step = width
@@ -66,7 +72,7 @@ public struct TextGenerator {
                 let next = sampler.next(row: row, logits: UnsafeBufferPointer(start: logits.data + row * vocab, count: vocab),
                                         previous: rows[row].prompt + rows[row].generated)
                 ids.append(next)
-                try rows[row].accept(next, options: options, decode: decode) { try onText?(row, $0) ?? true }
+                try rows[row].accept(next, options: options) { try onText?(row, $0) ?? true }
             }
             mask = [Int](repeating: 1, count: b)
             step = 1
@@ -76,23 +82,30 @@ public struct TextGenerator {
     }
 }
 
-/// One row's progress: its ids, the text emitted so far, and whether (and why) it has finished.
+/// One row's progress: its ids, its decoder and the text decoded so far, the text emitted so far, and whether (and
+/// why) it has finished.
 private struct RowState {
     let prompt: [Int]
+    var decoder: any RowTextDecoder
     var generated: [Int] = []
+    var decoded = ""
     var text = ""
     var finish: GeneratedSequence.FinishReason?
 
-    init(prompt: [Int]) { self.prompt = prompt }
+    init(prompt: [Int], decoder: any RowTextDecoder) {
+        self.prompt = prompt
+        self.decoder = decoder
+    }
 
-    mutating func accept(_ id: Int, options: GenerationOptions, decode: ([Int]) -> String, emit: (String) throws -> Bool) throws {
+    mutating func accept(_ id: Int, options: GenerationOptions, emit: (String) throws -> Bool) throws {
         generated.append(id)
         let stopToken = options.stopTokenIds.contains(id)
         let last = stopToken || generated.count >= options.maxNewTokens
-        var full = decode(stopToken ? Array(generated.dropLast()) : generated)
-        // Until the last token, hold back an incomplete UTF-8 character (U+FFFD at the very end) and an ending
-        // that may grow into a stop string, so emitted text never has to be taken back.
-        if !last && full.hasSuffix("\u{FFFD}") { full.removeLast() }
+        if !stopToken { decoded += try decoder.append(id) }
+        if last { decoded += decoder.finish() }
+        // The decoder holds back an incomplete UTF-8 character; until the last token an ending that may grow into a
+        // stop string is held back too, so emitted text never has to be taken back.
+        var full = decoded
         if let stop = options.stopStrings.compactMap({ full.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
             full = String(full[..<stop.lowerBound])
             finish = .stopString

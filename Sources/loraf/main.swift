@@ -10,7 +10,7 @@ struct Loraf: ParsableCommand {
         abstract: "Parameter-efficient fine-tuning of transformer models, driven by Lua scripts.",
         version: LorafModule.version,
         // Every subcommand, one per file.
-        subcommands: [Run.self, Repl.self, Generate.self, Chat.self, Bench.self, CheckCommand.self, PluginsCommand.self, PluginCommand.self, ApiDocs.self]
+        subcommands: [Run.self, Repl.self, Generate.self, Chat.self, Merge.self, Bench.self, CheckCommand.self, PluginsCommand.self, PluginCommand.self, ApiDocs.self]
     )
 }
 

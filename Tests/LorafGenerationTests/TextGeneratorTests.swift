@@ -9,6 +9,12 @@ import LorafTensor
 final class TextGeneratorTests: XCTestCase {
     let letters: ([Int]) -> String = { ids in String(ids.map { Character(UnicodeScalar(UInt8(65 + $0 % 26))) }) }
 
+    /// Decodes each id to one letter, as `letters` does.
+    struct Letters: RowTextDecoder {
+        mutating func append(_ id: Int) -> String { String(Character(UnicodeScalar(UInt8(65 + id % 26)))) }
+        mutating func finish() -> String { "" }
+    }
+
     func tinyModel() throws -> AdaptedModel {
         AdaptedModel(try ModelLoader.load(fixturesDirectory.appendingPathComponent("tiny_decoders/llama"), task: .causalLM))
     }
@@ -28,7 +34,7 @@ final class TextGeneratorTests: XCTestCase {
 
     func testCachedGreedyEqualsNaiveGreedyForEachRowOfALeftPaddedBatch() throws {
         let model = try tinyModel()
-        let generator = TextGenerator(model: model, padTokenId: 0, decode: letters)
+        let generator = TextGenerator(model: model, padTokenId: 0, makeDecoder: { Letters() })
         let prompts = [[5, 9, 13], [4, 8, 15, 16, 23, 42], [7]]
         let results = try generator.generate(prompts: prompts, options: GenerationOptions(maxNewTokens: 6))
         for (row, prompt) in prompts.enumerated() {
@@ -46,7 +52,7 @@ final class TextGeneratorTests: XCTestCase {
                             options: Options(["target_modules": .list(["q_proj", "v_proj", "down_proj"].map { .string($0) }), "r": .int(4),
                                               "init_lora_weights": .bool(false), "seed": .int(name == "a" ? 1 : 2)], context: "test"))
         }
-        let generator = TextGenerator(model: model, padTokenId: 0, decode: letters)
+        let generator = TextGenerator(model: model, padTokenId: 0, makeDecoder: { Letters() })
         let prompts = [[5, 9, 13], [4, 8, 15, 16], [7, 3]]
         let adapters: [String?] = ["a", nil, "b"]
         let batch = try generator.generate(prompts: prompts, adapters: adapters, options: GenerationOptions(maxNewTokens: 5))
@@ -61,7 +67,7 @@ final class TextGeneratorTests: XCTestCase {
 
     func testStopTokenStopStringAndCancellation() throws {
         let model = try tinyModel()
-        let generator = TextGenerator(model: model, padTokenId: 0, decode: letters)
+        let generator = TextGenerator(model: model, padTokenId: 0, makeDecoder: { Letters() })
         let free = try generator.generate(prompts: [[5, 9, 13]], options: GenerationOptions(maxNewTokens: 6))[0]
         let stopId = free.tokenIds[2]
         let stopped = try generator.generate(prompts: [[5, 9, 13]], options: GenerationOptions(maxNewTokens: 6, stopTokenIds: [stopId]))[0]
@@ -82,8 +88,27 @@ final class TextGeneratorTests: XCTestCase {
         XCTAssertEqual(cancelled.tokenIds.count, 2)
     }
 
+    /// A whole-sequence decode function (RedecodingRowDecoder) streams the same pieces as a per-id decoder.
+    func testRedecodingDecoderStreamsTheSamePieces() throws {
+        let model = try tinyModel()
+        var pieces: [[String]] = [[], []]
+        for (index, generator) in [TextGenerator(model: model, padTokenId: 0, decode: letters),
+                                   TextGenerator(model: model, padTokenId: 0, makeDecoder: { Letters() })].enumerated() {
+            _ = try generator.generate(prompts: [[5, 9, 13]], options: GenerationOptions(maxNewTokens: 5)) { _, piece in
+                pieces[index].append(piece)
+                return true
+            }
+        }
+        XCTAssertEqual(pieces[0], pieces[1])
+        XCTAssertEqual(pieces[0].count, 5)
+        var cut = RedecodingRowDecoder { ids in ids.count < 2 ? "a\u{FFFD}" : "a\u{E9}" }
+        XCTAssertEqual(cut.append(1), "a", "a cut character is held back")
+        XCTAssertEqual(cut.append(2), "\u{E9}")
+        XCTAssertEqual(cut.finish(), "")
+    }
+
     func testBadPromptsAndOptionsAreNamed() throws {
-        let generator = TextGenerator(model: try tinyModel(), padTokenId: 0, decode: letters)
+        let generator = TextGenerator(model: try tinyModel(), padTokenId: 0, makeDecoder: { Letters() })
         XCTAssertThrowsError(try generator.generate(prompts: [[1], []], options: GenerationOptions())) {
             XCTAssertEqual("\($0)", "every prompt needs at least one token")
         }

@@ -45,7 +45,8 @@ final class CausalLMTrainingBindingsTests: XCTestCase {
             before = loraf.evaluate{model = lm, data = chats, eval_generation = {max_new_tokens = 3}}
             m = loraf.train{model = lm, train = chats, eval = chats, train_on = "assistant", batch_size = 3, epochs = 2,
                             optimizer = {"adamw", lr = 3e-3, weight_decay = 0}, schedule = "constant", seed = 1,
-                            packing = true, max_length = 64, run_dir = dir .. "/run", eval_generation = true}
+                            packing = true, max_length = 64, run_dir = dir .. "/run", eval_generation = true,
+                            gradient_checkpointing = true}
             after = loraf.evaluate{model = lm, data = chats, eval_generation = {max_new_tokens = 3}}
             """)
         let beforeLoss = try XCTUnwrap(lua.value("return before.loss").numberValue)
@@ -57,6 +58,7 @@ final class CausalLMTrainingBindingsTests: XCTestCase {
         XCTAssertNotNil(try lua.value("return m.eval_generation_accuracy").numberValue)
         XCTAssertNotNil(try lua.value("return m.best_generation_accuracy").numberValue)
         XCTAssertEqual(try lua.value("return after.examples").integerValue, 6)
+        XCTAssertEqual(try lua.value("return lm:gradient_checkpointing()").booleanValue, true, "loraf.train set it on the model")
         let metrics = try String(contentsOfFile: lua.value("return dir").stringValue! + "/run/metrics.jsonl", encoding: .utf8)
         XCTAssert(metrics.contains("\"eval_perplexity\"") && metrics.contains("\"eval_generation_accuracy\""), metrics)
     }

@@ -110,6 +110,10 @@ public enum QuantError: Error, Equatable, CustomStringConvertible {
     case tooFewBytes(format: QuantFormat, rows: Int, columns: Int, needed: Int, given: Int)
     /// A negative or overflowing size (the text says which).
     case badSize(String)
+    /// A format `Kernels.quantize` has no encoder for.
+    case notQuantizable(QuantFormat)
+    /// A NaN or infinity among the values to quantize, at this flat index.
+    case nonFinite(index: Int, value: Float)
 
     public var description: String {
         switch self {
@@ -119,6 +123,10 @@ public enum QuantError: Error, Equatable, CustomStringConvertible {
             return "\(format) \(rows)×\(columns): needs \(needed) bytes, got \(given)"
         case let .badSize(what):
             return "bad size: \(what)"
+        case let .notQuantizable(format):
+            return "\(format): no quantizer (supported: \(Kernels.quantizableFormats.sorted { $0.rawValue < $1.rawValue }.map(\.description).joined(separator: ", ")))"
+        case let .nonFinite(index, value):
+            return "cannot quantize \(value) (element \(index)): values must be finite"
         }
     }
 }

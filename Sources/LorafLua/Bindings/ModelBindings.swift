@@ -67,6 +67,7 @@ enum ModelBindings: LuaBindings {
         registerRunning(on: modelClass)
         ModelInspection.register(on: modelClass)
         AdapterBindings.register(on: modelClass)
+        MergedExportBindings.register(on: modelClass)
         ParameterBindings.register(on: modelClass, in: module)
         GenerationBindings.register(on: modelClass)
     }
@@ -148,6 +149,23 @@ enum ModelBindings: LuaBindings {
             }
             object.adapted.base.train()
             return []
+        }
+        modelClass.method("gradient_checkpointing", doc: """
+            model:gradient_checkpointing([on]) -> boolean
+            Gradient checkpointing per transformer block, as transformers' gradient_checkpointing_enable(): when on, \
+            a forward pass that records gradients keeps only each block's input, and backward runs the block again \
+            (with the same dropout masks) to back-propagate through it: the same gradients for less memory and \
+            about one more forward pass of time. Off by default; no effect without gradients or while generating. \
+            Returns whether it is on (after setting it, when `on` is given).
+            Example:
+            local model = loraf.load_model("models/all-MiniLM-L6-v2")
+            print(model:gradient_checkpointing())
+            --> false
+            print(model:gradient_checkpointing(true))
+            --> true
+            """) { object, args in
+            if let on = try args.optionalBoolean(2) { object.adapted.base.gradientCheckpointing = on }
+            return [.boolean(object.adapted.base.gradientCheckpointing)]
         }
     }
 

@@ -45,10 +45,8 @@ public final class BertModel: Module, TransformerModel {
         guard input.cache == nil else { throw ModelError.invalid("BertModel is an encoder: it takes no key/value cache") }
         let mask = try BertModel.additiveMask(input.attentionMask)
         let tokenTypes = try input.tokenTypeIds ?? IntTensor(shape: input.inputIds.shape, scalars: [Int](repeating: 0, count: input.inputIds.count))
-        var hidden = try embeddings.forward(inputIds: input.inputIds, tokenTypeIds: tokenTypes, positionIds: input.positionIds, context)
-        for case let layer as BertLayer in layers.items {
-            hidden = try layer.forward(hidden, mask: mask, context)
-        }
+        let embedded = try embeddings.forward(inputIds: input.inputIds, tokenTypeIds: tokenTypes, positionIds: input.positionIds, context)
+        let hidden = try layers.forwardBlocks(embedded, context) { (layer: BertLayer, x, context) in try layer.forward(x, mask: mask, context) }
         var pooled: Tensor?
         if let pooler = childIfPresent("pooler") {
             let first = try hidden.slice(axis: 1, 0..<1).reshaped([input.batchSize, config.hiddenSize])

@@ -43,6 +43,9 @@ public protocol ModelFamily {
     /// `blk.3.attn_q.weight`): the inverse of `parameterPath(ggufTensor:in:)`, used to write llama.cpp files
     /// (LoRA adapters). Nil for a parameter llama.cpp has no tensor for.
     func ggufTensorName(forParameter path: String, in model: TransformerModel) -> String?
+    /// The fields of a transformers config.json describing `model` (JSON-serialisable values), used to write merged
+    /// models as Hugging Face folders; nil when the family cannot describe it that way.
+    func huggingFaceConfig(of model: TransformerModel) -> [String: Any]?
 }
 
 extension ModelFamily {
@@ -50,6 +53,7 @@ extension ModelFamily {
     public func parameterPath(ggufTensor name: String, in model: TransformerModel) -> String? { nil }
     public func ggufRowPermutation(forParameter path: String, in model: TransformerModel) -> [Int]? { nil }
     public func ggufTensorName(forParameter path: String, in model: TransformerModel) -> String? { nil }
+    public func huggingFaceConfig(of model: TransformerModel) -> [String: Any]? { nil }
 }
 
 /// The model families loraf can build, keyed by config.json `model_type` and GGUF `general.architecture`.

@@ -33,14 +33,20 @@ struct LlamaFamily: ModelFamily {
         GGUFLlamaNames.ggufName(model.bodyPrefix.isEmpty ? "model." + path : path)
     }
 
-    func ggufRowPermutation(forParameter path: String, in model: TransformerModel) -> [Int]? {
-        let config: LlamaConfig
+    func huggingFaceConfig(of model: TransformerModel) -> [String: Any]? { Self.config(of: model)?.huggingFaceFields }
+
+    /// The configuration of a model this family built.
+    private static func config(of model: TransformerModel) -> LlamaConfig? {
         switch model {
-        case let m as LlamaForCausalLM: config = m.config
-        case let m as LlamaModel: config = m.config
-        case let m as LlamaForSequenceClassification: config = m.config
+        case let m as LlamaForCausalLM: return m.config
+        case let m as LlamaModel: return m.config
+        case let m as LlamaForSequenceClassification: return m.config
         default: return nil
         }
+    }
+
+    func ggufRowPermutation(forParameter path: String, in model: TransformerModel) -> [Int]? {
+        guard let config = Self.config(of: model) else { return nil }
         // llama.cpp's converter interleaves q/k rows for the Llama architecture (and Mistral, derived from it), not
         // for Qwen2, whose RoPE llama.cpp runs in the rotate-half (NEOX) form.
         guard config.modelType != "qwen2" else { return nil }

@@ -31,9 +31,9 @@ public final class LlamaModel: Module, TransformerModel {
         }
         let shared = try DecoderInputs(input, inverseFrequencies: inverseFrequencies,
                                        groups: config.numAttentionHeads / config.numKeyValueHeads, window: config.slidingWindow)
-        var hidden = try embed.forward(input.inputIds)
-        for case let layer as LlamaDecoderLayer in layers.items {
-            hidden = try layer.forward(hidden, mask: shared.mask, rotary: shared.rotary, cache: input.cache, context)
+        let cache = input.cache
+        let hidden = try layers.forwardBlocks(try embed.forward(input.inputIds), context, checkpointable: cache == nil) { (layer: LlamaDecoderLayer, x, context) in
+            try layer.forward(x, mask: shared.mask, rotary: shared.rotary, cache: cache, context)
         }
         input.cache?.commit(mask: shared.fullMask)
         return ModelOutput(lastHiddenState: try child("norm").forward(hidden, context))

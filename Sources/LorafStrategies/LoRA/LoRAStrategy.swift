@@ -102,7 +102,7 @@ final class LoRAAdapter: Adapter {
         return out + trainableBiases(in: model)
     }
 
-    private func biasLayers(in model: AdaptedModel) -> [(path: String, layer: BitFitBiasLayer)] {
+    func biasLayers(in model: AdaptedModel) -> [(path: String, layer: BitFitBiasLayer)] {
         biasAnchors.compactMap { wrapperInChain(BitFitBiasLayer.self, from: $0, in: model.base) }
     }
 

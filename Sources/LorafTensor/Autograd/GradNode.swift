@@ -69,6 +69,15 @@ public enum GradMode {
         defer { isEnabled = saved }
         return try body()
     }
+
+    /// Runs `body` with recording on (as torch.enable_grad()): how a checkpointed block records its graph when
+    /// backward re-runs it (backward itself runs with grad mode off).
+    static func enabled<T>(_ body: () throws -> T) rethrows -> T {
+        let saved = isEnabled
+        isEnabled = true
+        defer { isEnabled = saved }
+        return try body()
+    }
 }
 
 /// Counters that tests and benchmarks read to check that frozen parameters cost no gradient work.

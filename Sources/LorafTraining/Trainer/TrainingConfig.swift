@@ -58,6 +58,10 @@ public struct TrainingConfig {
     public var groupByLength = false
     /// Stop after this many optimiser steps (nil: run every epoch).
     public var maxSteps: Int?
+    /// Recompute each transformer block's activations in backward instead of keeping them (less memory, about a
+    /// third more time; `Module.gradientCheckpointing`), as transformers' `gradient_checkpointing=True`; set on the
+    /// model when training starts and left so. nil: the model's own setting.
+    public var gradientCheckpointing: Bool?
     /// The Lua script, saved into the run folder.
     public var scriptSource: String?
     /// Progress output (nil: choose by whether stderr is a terminal).

@@ -51,6 +51,7 @@ final class TrainingSession {
         guard task.count > 0 else { throw TrainingError.data("the training set is empty") }
         trainer.model.enableAdapters()
         trainer.model.refreshTrainable()
+        if let checkpointing = config.gradientCheckpointing { trainer.model.base.gradientCheckpointing = checkpointing }
         parameters = trainer.model.trainableParameters.map { ($0.path, $0.tensor) }
         guard !parameters.isEmpty else { throw TrainingError.invalidConfig("the model has no trainable parameters") }
         plan = try Trainer.batchPlan(count: task.count, lengths: task.lengths, batchSize: config.batchSize, groupByLength: config.groupByLength)
