@@ -49,3 +49,23 @@ public final class QuantizedEmbedding: Module, TokenEmbedding {
         try weight.gatherRows(ids.scalars).reshaped(ids.shape + [weight.columns])
     }
 }
+
+/// A module holding a frozen weight in ggml blocks, outside its Float32 parameters.
+public protocol QuantizedWeightHolder: Module {
+    var weight: QuantizedWeight { get }
+}
+
+extension QuantizedLinear: QuantizedWeightHolder {}
+extension QuantizedEmbedding: QuantizedWeightHolder {}
+
+extension Module {
+    /// Scalars in the quantized weights of the tree, each counted once (a tied lm_head shares the embedding's):
+    /// what PEFT counts among "all params" for a 4-bit base besides the Float32 parameters.
+    public var quantizedScalarCount: Int {
+        var seen = Set<ObjectIdentifier>()
+        return namedModules().reduce(0) { total, entry in
+            guard let holder = entry.module as? QuantizedWeightHolder, seen.insert(ObjectIdentifier(holder.weight)).inserted else { return total }
+            return total + holder.weight.rows * holder.weight.columns
+        }
+    }
+}

@@ -21,8 +21,8 @@ public struct ParameterSummary: Equatable, CustomStringConvertible {
 
     /// Scalars that training updates now (`AdaptedModel.trainableParameters`).
     public let trainable: Int
-    /// Scalars in every tensor of the model tree: base weights, every adapter's tensors and modules_to_save copies
-    /// (what PEFT counts as "all params").
+    /// Scalars in every tensor of the model tree: base weights (quantized ones too), every adapter's tensors and
+    /// modules_to_save copies (what PEFT counts as "all params").
     public let total: Int
     /// Attached adapters in the order they were added.
     public let adapters: [AdapterCount]
@@ -78,6 +78,7 @@ extension AdaptedModel {
                                                  modulesToSaveParameters: count(modulesToSaveParameters(for: name)),
                                                  isTrainable: !frozenAdapters.contains(name))
         }
-        return ParameterSummary(trainable: count(trainableParameters), total: count(allParameters), adapters: adapters)
+        return ParameterSummary(trainable: count(trainableParameters), total: count(allParameters) + base.quantizedScalarCount,
+                                adapters: adapters)
     }
 }

@@ -73,6 +73,7 @@ public struct TrainingSummary {
     /// The process's peak resident memory (VmHWM) in bytes.
     public var peakRSSBytes: Int
     public var trainableParameters: Int
+    /// Every scalar of the model, quantized base weights included (PEFT's "all params").
     public var totalParameters: Int
     /// Seconds spent all-reducing gradients (0 in a single process; see ``GradientAllReduce``).
     public var allReduceSeconds: Double = 0

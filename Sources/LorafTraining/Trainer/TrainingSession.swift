@@ -243,7 +243,7 @@ final class TrainingSession {
                                examplesPerSecond: Double(examplesSeen) / max(trainSeconds, 1e-9),
                                tokensPerSecond: Double(tokensSeen) / max(trainSeconds, 1e-9),
                                peakRSSBytes: peakResidentBytes(), trainableParameters: parameters.reduce(0) { $0 + $1.tensor.count },
-                               totalParameters: trainer.model.allParameters.reduce(0) { $0 + $1.tensor.count },
+                               totalParameters: trainer.model.allParameters.reduce(0) { $0 + $1.tensor.count } + trainer.model.base.quantizedScalarCount,
                                allReduceSeconds: gradientSync.reduceSeconds, allReduceBytesPerStep: gradientSync.bytesPerCall,
                                phaseSeconds: phases.seconds)
     }
