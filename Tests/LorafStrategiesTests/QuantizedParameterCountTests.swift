@@ -13,6 +13,6 @@ final class QuantizedParameterCountTests: XCTestCase {
         var options = Options(["r": .int(16), "lora_alpha": .int(32), "target_modules": .string("all-linear")], context: "test")
         try model.adapt(strategy: StrategyRegistry.shared.strategy(named: "lora"), name: "default", options: options)
         options.ignore([])
-        XCTAssertEqual(model.summary().headline, "trainable params: 4,884,480 || all params: 139,399,488 || trainable%: 3.5040")
+        XCTAssertEqual(model.summary().headline, "trainable params: 4,884,480 || all params: 139,399,488 || trainable%: 3.5039")
     }
 }
