@@ -34,7 +34,7 @@ printf '%-28s %12s\n' "configuration" "examples/s"
 printf '%-28s %12s\n' "1 process x 2 threads" "$one"
 printf '%-28s %12s\n' "2 ranks x 1 thread" "$two"
 awk -v a="$one" -v b="$two" 'BEGIN { printf "speed-up 2 ranks / 1 process: %.2f\n", b / a }'
-echo "all-reduce: $bytes bytes per step (gradients of the trainable tensors + 2 statistics, Float32)"
+echo "all-reduce: $bytes bytes per step (gradients of the trainable tensors + 3 statistics: loss sum, tokens, examples; Float32)"
 awk -v r="$reduce_seconds" -v t="$train_seconds" -v s="$steps" \
     'BEGIN { printf "time in the reduce: %.3f s over %d steps (%.2f ms/step, %.1f%% of training time %.1f s)\n", r, s, 1000 * r / s, 100 * r / t, t }'
 # The transfer alone: loraf.distributed.all_reduce (which also checks the sizes agree, a second small reduce, and
