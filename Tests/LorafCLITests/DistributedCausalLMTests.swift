@@ -48,34 +48,22 @@ final class DistributedCausalLMTests: XCTestCase {
         let two = try mpi.run(ranks: 2, ["run", "train.lua", double.path], environment: env, directory: folder)
         XCTAssertEqual(two.status, 0, two.stderr)
 
-        let oneLosses = numbers(one.stderr, rank: 0, key: "losses")
+        let oneLosses = RankOutput.numbers(one.stderr, rank: 0, key: "losses")
         XCTAssertEqual(oneLosses.count, 2, one.stderr)
-        let oneEval = try XCTUnwrap(numbers(one.stderr, rank: 0, key: "eval_loss").first, one.stderr)
+        let oneEval = try XCTUnwrap(RankOutput.numbers(one.stderr, rank: 0, key: "eval_loss").first, one.stderr)
         for rank in 0..<2 {
-            let losses = numbers(two.stderr, rank: rank, key: "losses")
+            let losses = RankOutput.numbers(two.stderr, rank: rank, key: "losses")
             XCTAssertEqual(losses.count, 2, two.stderr)
             for (a, b) in zip(losses, oneLosses) { XCTAssertEqual(a, b, accuracy: 1e-5 * abs(b), "rank \(rank) losses") }
-            let eval = try XCTUnwrap(numbers(two.stderr, rank: rank, key: "eval_loss").first, two.stderr)
+            let eval = try XCTUnwrap(RankOutput.numbers(two.stderr, rank: rank, key: "eval_loss").first, two.stderr)
             XCTAssertEqual(eval, oneEval, accuracy: 1e-5 * abs(oneEval), "rank \(rank): sharded evaluation, reduced")
         }
-        let rank0 = try tensors(double.appendingPathComponent("trainable-0.safetensors"))
-        XCTAssertEqual(rank0, try tensors(double.appendingPathComponent("trainable-1.safetensors")), "the ranks end bitwise equal")
-        let reference = try tensors(single.appendingPathComponent("trainable-0.safetensors"))
+        let rank0 = try RankOutput.tensors(double.appendingPathComponent("trainable-0.safetensors"))
+        XCTAssertEqual(rank0, try RankOutput.tensors(double.appendingPathComponent("trainable-1.safetensors")), "the ranks end bitwise equal")
+        let reference = try RankOutput.tensors(single.appendingPathComponent("trainable-0.safetensors"))
         XCTAssertEqual(Set(rank0.keys), Set(reference.keys))
         for (name, values) in rank0 {
             XCTAssertLessThanOrEqual(maxAbsDifference(values, reference[name] ?? []), 1e-5, "2 ranks vs 1 process: \(name)")
         }
-    }
-
-    /// The numbers after `key` on rank `rank`'s line `rank R key ...`.
-    private func numbers(_ text: String, rank: Int, key: String) -> [Double] {
-        let prefix = "rank \(rank) \(key) "
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return [] }
-        return line.dropFirst(prefix.count).split(separator: " ").compactMap { Double($0) }
-    }
-
-    private func tensors(_ url: URL) throws -> [String: [Float]] {
-        let file = try SafeTensorsFile(contentsOf: url)
-        return try Dictionary(uniqueKeysWithValues: file.entries.map { ($0.name, try file.floats($0.name)) })
     }
 }

@@ -63,17 +63,6 @@ final class DistributedTrainingTests: XCTestCase {
         return url
     }
 
-    /// The value after `key` on rank `rank`'s line `rank R key ...` (all the numbers up to the line's end).
-    private func numbers(_ text: String, rank: Int, key: String) -> [Double] {
-        let prefix = "rank \(rank) \(key) "
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return [] }
-        return line.dropFirst(prefix.count).split(separator: " ").compactMap { Double($0) }
-    }
-
-    private func tensors(_ url: URL) throws -> [String: [Float]] {
-        let file = try SafeTensorsFile(contentsOf: url)
-        return try Dictionary(uniqueKeysWithValues: file.entries.map { ($0.name, try file.floats($0.name)) })
-    }
 
     private func assertClose(_ a: [String: [Float]], _ b: [String: [Float]], within tolerance: Float, _ what: String,
                              file: StaticString = #filePath, line: UInt = #line) {
@@ -99,18 +88,18 @@ final class DistributedTrainingTests: XCTestCase {
                               environment: env, directory: folder)
         XCTAssertEqual(two.status, 0, two.stderr)
 
-        let oneLosses = numbers(one.stderr, rank: 0, key: "losses")
+        let oneLosses = RankOutput.numbers(one.stderr, rank: 0, key: "losses")
         XCTAssertEqual(oneLosses.count, 3, one.stderr)
         for rank in 0..<2 {
-            let losses = numbers(two.stderr, rank: rank, key: "losses")
+            let losses = RankOutput.numbers(two.stderr, rank: rank, key: "losses")
             XCTAssertEqual(losses.count, 2, two.stderr)
             for (a, b) in zip(losses, oneLosses) { XCTAssertEqual(a, b, accuracy: 1e-5, "rank \(rank) losses") }
         }
         // Equal weights after 2 steps: the ranks bitwise (so rank 1's own initialisation was replaced), and the
         // single process's step-2 checkpoint within 1e-5.
-        let rank0 = try tensors(double.appendingPathComponent("trainable-0.safetensors"))
-        assertClose(rank0, try tensors(double.appendingPathComponent("trainable-1.safetensors")), within: 0, "rank 0 vs rank 1")
-        let step2 = try tensors(single.appendingPathComponent("run-0/checkpoint-2/adapter/trainable.safetensors"))
+        let rank0 = try RankOutput.tensors(double.appendingPathComponent("trainable-0.safetensors"))
+        assertClose(rank0, try RankOutput.tensors(double.appendingPathComponent("trainable-1.safetensors")), within: 0, "rank 0 vs rank 1")
+        let step2 = try RankOutput.tensors(single.appendingPathComponent("run-0/checkpoint-2/adapter/trainable.safetensors"))
         assertClose(rank0, step2, within: 1e-5, "2 ranks vs 1 process after 2 steps")
         // Only rank 0 wrote: its run folder (metrics, checkpoints) and adapter; nothing of rank 1's.
         let manager = FileManager.default
@@ -123,9 +112,9 @@ final class DistributedTrainingTests: XCTestCase {
 
         // The 2-rank checkpoint (step 2) resumed by one process and by two ranks: both take step 3 as the single
         // run did, and the sharded evaluation of the two ranks gives the single process's metrics.
-        let oneEval = numbers(one.stderr, rank: 0, key: "accuracy")
+        let oneEval = RankOutput.numbers(one.stderr, rank: 0, key: "accuracy")
         XCTAssertEqual(oneEval.count, 2, one.stderr)
-        let straight = try tensors(single.appendingPathComponent("trainable-0.safetensors"))
+        let straight = try RankOutput.tensors(single.appendingPathComponent("trainable-0.safetensors"))
         for ranks in [1, 2] {
             let out = try output("resumed-\(ranks)")
             let runFolder = out.appendingPathComponent("run")
@@ -136,12 +125,12 @@ final class DistributedTrainingTests: XCTestCase {
                 : try mpi.run(ranks: 2, arguments, environment: env, directory: folder)
             XCTAssertEqual(result.status, 0, result.stderr)
             for rank in 0..<ranks {
-                let losses = numbers(result.stderr, rank: rank, key: "losses")
+                let losses = RankOutput.numbers(result.stderr, rank: rank, key: "losses")
                 XCTAssertEqual(losses.count, 1, result.stderr)
                 XCTAssertEqual(losses.first ?? .nan, oneLosses.last ?? .nan, accuracy: 1e-5, "\(ranks) ranks: step 3 loss")
-                assertClose(try tensors(out.appendingPathComponent("trainable-\(rank).safetensors")), straight, within: 1e-5,
+                assertClose(try RankOutput.tensors(out.appendingPathComponent("trainable-\(rank).safetensors")), straight, within: 1e-5,
                             "\(ranks) ranks resumed vs straight")
-                let eval = numbers(result.stderr, rank: rank, key: "accuracy")
+                let eval = RankOutput.numbers(result.stderr, rank: rank, key: "accuracy")
                 XCTAssertEqual(eval.count, 2, result.stderr)
                 XCTAssertEqual(eval.first ?? .nan, oneEval[0], "\(ranks) ranks: accuracy after 3 steps")
                 XCTAssertEqual(eval.last ?? .nan, oneEval[1], accuracy: 1e-5, "\(ranks) ranks: eval loss after 3 steps")
@@ -155,9 +144,9 @@ final class DistributedTrainingTests: XCTestCase {
         let result = try mpi.run(ranks: 2, ["run", "train.lua", try miniLMDirectory().path, out.path, "dropout", "2", "fresh", "-"],
                                  environment: ["LORAF_TEST_HOOKS": "1"], directory: folder)
         XCTAssertEqual(result.status, 0, result.stderr)
-        assertClose(try tensors(out.appendingPathComponent("trainable-0.safetensors")),
-                    try tensors(out.appendingPathComponent("trainable-1.safetensors")), within: 0, "rank 0 vs rank 1 with dropout")
-        XCTAssertEqual(numbers(result.stderr, rank: 0, key: "losses"), numbers(result.stderr, rank: 1, key: "losses"))
-        XCTAssertEqual(numbers(result.stderr, rank: 0, key: "losses").count, 2, result.stderr)
+        assertClose(try RankOutput.tensors(out.appendingPathComponent("trainable-0.safetensors")),
+                    try RankOutput.tensors(out.appendingPathComponent("trainable-1.safetensors")), within: 0, "rank 0 vs rank 1 with dropout")
+        XCTAssertEqual(RankOutput.numbers(result.stderr, rank: 0, key: "losses"), RankOutput.numbers(result.stderr, rank: 1, key: "losses"))
+        XCTAssertEqual(RankOutput.numbers(result.stderr, rank: 0, key: "losses").count, 2, result.stderr)
     }
 }
