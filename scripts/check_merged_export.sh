@@ -8,17 +8,15 @@
 # chat prompt with llama.cpp on both merged GGUF files next to loraf with the unmerged adapter. A dev check, not a test.
 #   scripts/check_merged_export.sh
 # Environment: MODEL (default models/SmolLM2-135M-Instruct.Q4_1.gguf), LORAF (default the newest release build's
-# loraf), VENV (default /work/main/.venv-peft, then .venv-peft), STEPS (default 8), LLAMA_CPP_BIN (default
-# .llama.cpp/build/bin, then /work/main/.llama.cpp/build/bin), TOKENS (default 16).
+# loraf), VENV (default .venv-peft), STEPS (default 8), LLAMA_CPP_BIN (default
+# .llama.cpp/build/bin), TOKENS (default 16).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 model="${MODEL:-$root/models/SmolLM2-135M-Instruct.Q4_1.gguf}"
 loraf="${LORAF:-$(ls -t "$root"/.build*/release/loraf 2>/dev/null | head -1)}"
 [ -x "$loraf" ] || { echo "check_merged_export: no loraf binary (swift build -c release, or set LORAF)" >&2; exit 1; }
-venv="${VENV:-}"
-for candidate in /work/main/.venv-peft "$root/.venv-peft"; do
-  [ -z "$venv" ] && [ -x "$candidate/bin/python" ] && venv="$candidate"
-done
+venv="${VENV:-$root/.venv-peft}"
+[ -x "$venv/bin/python" ] || venv=""
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -43,11 +41,8 @@ else
   echo "(no reference virtual environment: transformers comparison skipped)"
 fi
 
-bin="${LLAMA_CPP_BIN:-}"
-for candidate in "$root/.llama.cpp/build/bin" /work/main/.llama.cpp/build/bin; do
-  [ -z "$bin" ] && [ -x "$candidate/llama-completion" ] && bin="$candidate"
-done
-if [ -n "$bin" ]; then
+bin="${LLAMA_CPP_BIN:-$root/.llama.cpp/build/bin}"
+if [ -x "$bin/llama-completion" ]; then
   tokens="${TOKENS:-16}"
   prompt="$("$loraf" run -e 'io.write(loraf.load_model(arg[1]):tokenizer():apply_chat_template({{role = "user", content = "What is the capital of France?"}}))' "$model" 2>/dev/null; echo .)"
   prompt="${prompt%.}"   # keeps the template's final newline, which $(...) would drop

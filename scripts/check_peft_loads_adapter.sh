@@ -7,17 +7,15 @@
 #   scripts/check_peft_loads_adapter.sh
 # Environment: MODEL (default models/SmolLM2-135M-Instruct.Q4_1.gguf), HF_MODEL (default
 # models/SmolLM2-135M-Instruct-hf), LORAF (default the newest release build's loraf), VENV (default
-# /work/main/.venv-peft, then .venv-peft), STEPS (default 8).
+# .venv-peft), STEPS (default 8).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 model="${MODEL:-$root/models/SmolLM2-135M-Instruct.Q4_1.gguf}"
 hf_model="${HF_MODEL:-$root/models/SmolLM2-135M-Instruct-hf}"
 loraf="${LORAF:-$(ls -t "$root"/.build*/release/loraf 2>/dev/null | head -1)}"
 [ -x "$loraf" ] || { echo "check_peft_loads_adapter: no loraf binary (swift build -c release, or set LORAF)" >&2; exit 1; }
-venv="${VENV:-}"
-for candidate in /work/main/.venv-peft "$root/.venv-peft"; do
-  [ -z "$venv" ] && [ -x "$candidate/bin/python" ] && venv="$candidate"
-done
+venv="${VENV:-$root/.venv-peft}"
+[ -x "$venv/bin/python" ] || venv=""
 [ -n "$venv" ] || { echo "check_peft_loads_adapter: no virtual environment with torch, transformers and peft (set VENV)" >&2; exit 1; }
 [ -f "$hf_model/model.safetensors" ] || "$venv/bin/python" "$root/scripts/gguf_to_hf.py" "$model" "$hf_model"
 work="$(mktemp -d)"

@@ -45,10 +45,7 @@ public struct TextGenerator {
         if let adapters, adapters.count != prompts.count {
             throw GenerationError.invalidPrompt("\(adapters.count) adapter names for \(prompts.count) prompts")
         }
-        let wasTraining = model.base.isTraining
-        model.base.eval()
-        defer { if wasTraining { model.base.train() } }
-        return try GradMode.disabled { try run(prompts, adapters, options, onText) }
+        return try model.evaluating { try run(prompts, adapters, options, onText) }
     }
 
     private func run(_ prompts: [[Int]], _ adapters: [String?]?, _ options: GenerationOptions,

@@ -9,19 +9,6 @@ import LorafTokenizers
 /// `ModelTextFiles.tokenizerMetadata`) gives transformers' ids for every text of
 /// Tests/Fixtures/smollm2/tokenizer_parity.json and both rendered chats.
 final class GGUFTokenizerTests: XCTestCase {
-    private struct Parity: Decodable {
-        struct Case: Decodable {
-            let text: String
-            let ids: [Int]
-        }
-        let cases: [Case]
-        let chatTemplates: [Case]
-        enum CodingKeys: String, CodingKey {
-            case cases
-            case chatTemplates = "chat_templates"
-        }
-    }
-
     func testSmolLM2GGUFTokenizerGivesTheReferenceIds() throws {
         let file = try GGUFFile(contentsOf: smolLM2GGUF())
         let metadata = try ModelTextFiles.tokenizerMetadata(file.metadata)
@@ -33,8 +20,7 @@ final class GGUFTokenizerTests: XCTestCase {
         XCTAssertEqual(tokenizer.vocabSize, 49152)
         XCTAssertEqual([tokenizer.bosTokenId, tokenizer.eosTokenId, tokenizer.padTokenId, tokenizer.unknownTokenId],
                        [1, 2, 2, 0])
-        let url = fixturesDirectory.appendingPathComponent("smollm2/tokenizer_parity.json")
-        let parity = try JSONDecoder().decode(Parity.self, from: Data(contentsOf: url))
+        let parity = try SmolLM2TokenizerParity.load()
         XCTAssertEqual(parity.cases.count, 317)
         var mismatches: [String] = []
         for item in parity.cases + parity.chatTemplates {

@@ -7,23 +7,7 @@ import LorafTestSupport
 enum SmolLM2Fixtures {
     static let folder = fixturesDirectory.appendingPathComponent("smollm2")
 
-    struct ParityFile: Decodable {
-        struct Case: Decodable {
-            let text: String
-            let ids: [Int]
-        }
-        let cases: [Case]
-        let chatTemplates: [Case]
-        enum CodingKeys: String, CodingKey {
-            case cases
-            case chatTemplates = "chat_templates"
-        }
-    }
-
-    static func parity() throws -> ParityFile {
-        try JSONDecoder().decode(ParityFile.self,
-                                 from: Data(contentsOf: folder.appendingPathComponent("tokenizer_parity.json")))
-    }
+    static func parity() throws -> SmolLM2TokenizerParity { try SmolLM2TokenizerParity.load() }
 
     /// SmolLM2's tokenizer from tokenizer.json and tokenizer_config.json (the GGUF path is tested
     /// on the real file in LorafModelsTests/GGUFTokenizerTests).

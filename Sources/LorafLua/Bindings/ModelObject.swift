@@ -53,12 +53,7 @@ final class ModelObject {
     }
 
     /// Runs `body` in evaluation mode without recording gradients, restoring the previous mode afterwards.
-    func evaluating<R>(_ body: () throws -> R) rethrows -> R {
-        let wasTraining = adapted.base.isTraining
-        adapted.base.eval()
-        defer { if wasTraining { adapted.base.train() } }
-        return try GradMode.disabled(body)
-    }
+    func evaluating<R>(_ body: () throws -> R) rethrows -> R { try adapted.evaluating(body) }
 }
 
 /// Building an ``ModelInput`` from the named arguments of `model:forward`, `model:predict` and `model:embed`.

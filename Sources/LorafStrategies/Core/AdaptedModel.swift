@@ -90,6 +90,15 @@ public final class AdaptedModel {
     }
 
     /// Re-enables the active adapter after `disableAdapters()`.
+    /// Runs `body` with the base in evaluation mode (no dropout) and gradients off (as torch's `model.eval()` with
+    /// `torch.no_grad()`), then restores the previous mode, also when `body` throws.
+    public func evaluating<R>(_ body: () throws -> R) rethrows -> R {
+        let wasTraining = base.isTraining
+        base.eval()
+        defer { base.setTraining(wasTraining) }
+        return try GradMode.disabled(body)
+    }
+
     public func enableAdapters() {
         adaptersDisabled = false
         refreshTrainable()

@@ -17,6 +17,9 @@ public struct GenerationCheck {
     /// Token ids → text without special tokens.
     public let decode: ([Int]) -> String
 
+    /// - Parameters:
+    ///   - maxNewTokens: the longest answer generated, in tokens (> 0, else generation throws at evaluation).
+    ///   - stopTokenIds: ids that end an answer; `decode` turns ids into text without special tokens.
     public init(maxNewTokens: Int, stopTokenIds: Set<Int>, decode: @escaping ([Int]) -> String) {
         self.maxNewTokens = maxNewTokens
         self.stopTokenIds = stopTokenIds
@@ -34,7 +37,7 @@ extension CausalLMTask {
         let step = max(batchSize, 1)
         // lossSum, scored tokens, right answers, answers checked
         var sums = [0.0, 0.0, 0.0, 0.0]
-        try Trainer.inEvaluationMode(model) {
+        try model.evaluating {
             for start in stride(from: 0, to: order.count, by: step) {
                 let batchRows = order[start..<min(start + step, order.count)].map { rows[$0] }
                 let scored = try score(batchRows, model: model, context: model.makeContext())

@@ -18,6 +18,8 @@ public struct CausalLMTask: TrainingTask, EvaluationTask {
     public let rows: [PackedSequence]
     public let padTokenId: Int
     public let packing: Bool
+    /// Per row, the labels its loss scores: every label but the first (nothing predicts it) that is not -100.
+    private let scoredLabelCounts: [Int]
     /// Greedy generation at evaluation (nil: loss and perplexity only).
     public var generationCheck: GenerationCheck?
 
@@ -31,6 +33,7 @@ public struct CausalLMTask: TrainingTask, EvaluationTask {
                        : dataset.examples.map(PackedSequence.init)
         self.padTokenId = padTokenId
         self.packing = packing
+        scoredLabelCounts = rows.map { row in row.labels.dropFirst().reduce(0) { $0 + ($1 == ignoredLabel ? 0 : 1) } }
     }
 
     public var count: Int { rows.count }
@@ -42,7 +45,7 @@ public struct CausalLMTask: TrainingTask, EvaluationTask {
 
     /// Labels scored in the rows at `indices`: every label but a row's first (nothing predicts it) that is not -100.
     public func lossWeight(_ indices: [Int]) -> Int {
-        indices.reduce(0) { total, index in total + rows[index].labels.dropFirst().filter { $0 != ignoredLabel }.count }
+        indices.reduce(0) { $0 + scoredLabelCounts[$1] }
     }
 
     public func loss(of indices: [Int], normalizer: Int, model: AdaptedModel, context: ForwardContext) throws -> BatchLoss {

@@ -10,6 +10,7 @@ import LorafTensor
 public struct ClassificationTask: TrainingTask, EvaluationTask {
     public let data: TokenizedDataset
 
+    /// Trains on, or scores, the examples of `data` (their labels in 0..<the model's num_labels).
     public init(_ data: TokenizedDataset) {
         self.data = data
     }
@@ -36,7 +37,7 @@ public struct ClassificationTask: TrainingTask, EvaluationTask {
         let order = Trainer.evaluationShard((0..<data.count).sorted { data.ids[$0].count < data.ids[$1].count }, group: group)
         var predictions = [Int](repeating: 0, count: data.count)
         var lossSum = 0.0
-        try Trainer.inEvaluationMode(model) {
+        try model.evaluating {
             for start in stride(from: 0, to: order.count, by: max(batchSize, 1)) {
                 let indices = Array(order[start..<min(start + max(batchSize, 1), order.count)])
                 let (input, labels, _) = try data.batch(indices)

@@ -39,6 +39,9 @@ public final class Trainer {
     /// The ranks training together; ``SingleProcess`` (the default) for an ordinary run.
     public var processGroup: ProcessGroup = SingleProcess()
 
+    /// - Parameters:
+    ///   - task: the training data with its batches and loss (``ClassificationTask``, ``CausalLMTask``).
+    ///   - evaluation: held-out data scored at each evaluation (nil: none). Nothing is checked until `fit()`.
     public init(model: AdaptedModel, config: TrainingConfig, task: TrainingTask, evaluation: EvaluationTask?) {
         self.model = model
         self.config = config
@@ -91,14 +94,6 @@ public final class Trainer {
     public static func evaluate(_ model: AdaptedModel, on data: TokenizedDataset, batchSize: Int,
                                 group: ProcessGroup = SingleProcess()) throws -> EvalReport {
         try ClassificationTask(data).evaluate(model, batchSize: batchSize, group: group)
-    }
-
-    /// Runs `body` with `model` in evaluation mode and gradients off, restoring its mode afterwards.
-    static func inEvaluationMode<R>(_ model: AdaptedModel, _ body: () throws -> R) throws -> R {
-        let wasTraining = model.base.isTraining
-        model.base.eval()
-        defer { model.base.setTraining(wasTraining) }
-        return try GradMode.disabled(body)
     }
 }
 
