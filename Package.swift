@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "LorafFormats"),
         .target(name: "LorafTokenizers"),
         .target(name: "LorafTemplates"),
-        .target(name: "LorafModels", dependencies: ["LorafTensor", "LorafFormats", "LorafTokenizers"]),
+        .target(name: "LorafModels", dependencies: ["LorafTensor", "LorafKernels", "LorafFormats", "LorafTokenizers"]),
         .target(name: "LorafStrategies", dependencies: ["LorafModels"]),
         .target(name: "LorafTraining", dependencies: ["LorafStrategies", "LorafKernels", "LorafTokenizers", "LorafTemplates", "LorafGeneration"]),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
@@ -80,7 +80,7 @@ let package = Package(
         // Shared by the test targets (repository paths, the MiniLM folder, seeded data, comparisons); in no product.
         .target(name: "LorafTestSupport", dependencies: ["LorafTensor"]),
         .testTarget(name: "LorafKernelsTests", dependencies: ["LorafKernels", "LorafFormats", "LorafTestSupport"]),
-        .testTarget(name: "LorafTensorTests", dependencies: ["LorafTensor", "LorafTestSupport"]),
+        .testTarget(name: "LorafTensorTests", dependencies: ["LorafTensor", "LorafKernels", "LorafTestSupport"]),
         .testTarget(name: "LorafFormatsTests", dependencies: ["LorafFormats", "LorafTestSupport"]),
         .testTarget(name: "LorafTokenizersTests", dependencies: ["LorafTokenizers", "LorafTestSupport"]),
         .testTarget(name: "LorafTemplatesTests", dependencies: ["LorafTemplates", "LorafTensor", "LorafTestSupport"]),

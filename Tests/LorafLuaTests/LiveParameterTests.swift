@@ -98,7 +98,9 @@ final class LiveParameterTests: XCTestCase {
         XCTAssertEqual(lua.error("model:on_forward('classifier', function(_, y) return loraf.zeros{1} end); logits()")?
             .contains("forward hook on 'classifier': must return nothing or a Tensor of shape [2, 2]"), true)
         XCTAssertEqual(try lua.value("return model:remove_hooks()").integerValue, 2)
-        XCTAssertEqual(try lua.value("return maxdiff(logits(), before)").numberValue, 0)
+        // Without the hook on the attention dropout, layer 0 uses the fused kernel again: the same logits up to
+        // the summation order.
+        XCTAssertLessThan(try XCTUnwrap(lua.value("return maxdiff(logits(), before)").numberValue), 1e-6)
         XCTAssertEqual(lua.error("model:on_forward('bert.nope', print)"),
                        "test:1: bad argument #2 to 'on_forward' (no module 'bert.nope' (model:modules() lists them))")
     }

@@ -100,6 +100,20 @@ final class GradientTests: XCTestCase {
         let table = randomTensor([7, 5], seed: 22)
         let ids = try IntTensor(shape: [2, 3], scalars: [0, 6, 3, 3, 1, 0])
         assertGradients([table]) { try Tensor.embedding(ids, weight: $0[0]) }
+        assertGradients([table]) { try $0[0].scatteredRows(to: [9, 0, 4, 2, 7, 1, 3], rowCount: 10) }
+        XCTAssertThrowsError(try table.scatteredRows(to: [0, 1, 2, 3, 4, 5, 10], rowCount: 10))
+    }
+
+    func testRotaryEmbeddingRotatesEveryHeadOfAToken() throws {
+        let x = randomTensor([3, 12], seed: 24)   // 3 tokens, 2 heads of d = 6
+        let (cos, sin) = Tensor.rotaryTables(angles: randomTensor([3, 3], seed: 25, low: -3, high: 3, grad: false))
+        assertGradients([x]) { try $0[0].rotaryEmbedding(cos: cos, sin: sin) }
+        let y = try x.rotaryEmbedding(cos: cos, sin: sin)
+        // Token 1, head 1, pair (0, 3): [x0 cos − x3 sin, x3 cos + x0 sin].
+        let (x0, x3, c, s) = (x.scalars[12 + 6], x.scalars[12 + 9], cos.scalars[3], sin.scalars[3])
+        XCTAssertEqual(y.scalars[12 + 6], x0 * c - x3 * s, accuracy: 1e-6)
+        XCTAssertEqual(y.scalars[12 + 9], x3 * c + x0 * s, accuracy: 1e-6)
+        XCTAssertThrowsError(try x.rotaryEmbedding(cos: Tensor(zeros: [3, 5]), sin: Tensor(zeros: [3, 5])))
     }
 
     func testDropoutIsSeededAndScaled() throws {

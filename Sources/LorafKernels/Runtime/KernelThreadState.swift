@@ -3,6 +3,7 @@ import Glibc
 #endif
 
 /// Per-thread state of the kernels: the reusable SGEMM pack buffers, the dequantized panel of the quantized kernels,
+/// the attention kernels' scratch,
 /// and whether the thread is already running inside a `Parallel.forEach` (nested calls then run serially).
 final class KernelThreadState {
     /// Packed A block (mc×kc), owned by the thread that runs the tile loop.
@@ -11,6 +12,8 @@ final class KernelThreadState {
     let packedB = AlignedBuffer()
     /// Rows of a quantized matrix dequantized for the SGEMM path of the quantized kernels, owned by the calling thread.
     let dequantized = AlignedBuffer()
+    /// Per-unit score-sized scratch of the packed attention kernels (dropped probabilities, their gradient).
+    let attentionScratch = AlignedBuffer()
     var insideParallelRegion = false
 
     /// The calling thread's state, created on first use and freed when the thread exits.

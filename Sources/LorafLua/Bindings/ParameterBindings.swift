@@ -87,7 +87,7 @@ enum ParameterBindings {
             model:on_forward(path, function(module_path, output) -> nil or Tensor) -> Hook
             Calls the function with the module's path and its output each time the module at `path` runs inside \
             model:forward, predict, embed or loraf.train, e.g. "bert.encoder.layer.0.attention.self.dropout" \
-            sees the attention probabilities [B, heads, S, S] (after dropout in training mode). Returning a \
+            sees the attention probabilities [B, heads, S, S] (after dropout in training mode; that layer then computes attention on the padded batch instead of the fused kernel). Returning a \
             tensor of the same shape replaces the output; returning nothing keeps it. An error in the function \
             stops that forward pass with the function's message and traceback; the model stays usable. Keep the \
             Hook to remove it (h:remove()); model:remove_hooks() removes all.

@@ -1,3 +1,4 @@
+import LorafKernels
 import LorafTensor
 
 /// Multi-head scaled dot-product self-attention (Vaswani et al. 2017) as transformers' BertSelfAttention:
@@ -18,18 +19,36 @@ public final class BertSelfAttention: Module {
 
     public override var summaryLine: String { "heads=\(heads)" }
 
-    /// hidden [B, S, H], additive mask [B, 1, 1, S] → context [B, S, H].
-    public func forward(_ hidden: Tensor, mask: Tensor, _ context: ForwardContext) throws -> Tensor {
-        let b = hidden.shape[0], s = hidden.shape[1], h = hidden.shape[2], d = h / heads
+    /// hidden [N, H] (the packed tokens of a batch, `tokens`; `layout` their sequences) → context [N, H], each sequence
+    /// attending within itself through the fused ``Tensor/packedAttention(query:key:value:layout:scale:dropout:training:rng:)``
+    /// with the `dropout` child's probability on the attention weights. When the `dropout` child has forward hooks,
+    /// the probabilities are computed in the padded form [B, heads, S, S] instead and passed through it, so the hooks
+    /// see (and may replace) them as in transformers.
+    public func forward(_ hidden: Tensor, tokens: PackedTokens, layout: AttentionLayout, _ context: ForwardContext) throws -> Tensor {
+        let d = hidden.shape[1] / heads, scale = 1 / Float(d).squareRoot()
+        guard let dropout = childIfPresent("dropout") as? Dropout else { throw ModelError.invalid("BertSelfAttention lacks its dropout") }
+        let q = try child("query").forward(hidden, context), k = try child("key").forward(hidden, context)
+        let v = try child("value").forward(hidden, context)
+        guard dropout.forwardHooks.isEmpty else { return try paddedAttention(q, k, v, tokens: tokens, scale: scale, context) }
+        return try Tensor.packedAttention(query: q, key: k, value: v, layout: layout, scale: scale, dropout: dropout.p,
+                                          training: context.training, rng: &context.rng)
+    }
+
+    /// softmax(Q Kᵀ·scale + padding mask) V on the padded batch [B, heads, S, d], the probabilities going through the
+    /// `dropout` child (and its hooks); packed [N, H] in and out.
+    private func paddedAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor, tokens: PackedTokens, scale: Float,
+                                 _ context: ForwardContext) throws -> Tensor {
+        let (b, s, h) = (tokens.batchSize, tokens.sequenceLength, q.shape[1])
         func splitHeads(_ x: Tensor) throws -> Tensor {
-            try x.reshaped([b, s, heads, d]).permuted([0, 2, 1, 3])   // [B, heads, S, d]
+            try tokens.unpacked(x).reshaped([b, s, heads, h / heads]).permuted([0, 2, 1, 3])   // [B, heads, S, d]
         }
-        let q = try splitHeads(child("query").forward(hidden, context) * (1 / Float(d).squareRoot()))
-        let k = try splitHeads(child("key").forward(hidden, context))
-        let v = try splitHeads(child("value").forward(hidden, context))
-        let probs = try q.matmul(k.transposed()).softmax(mask: mask)          // [B, heads, S, S]
-        let attended = try child("dropout").forward(probs, context).matmul(v)  // [B, heads, S, d]
-        return try attended.permuted([0, 2, 1, 3]).reshaped([b, s, h])
+        var keyMask = [Float](repeating: -Float.greatestFiniteMagnitude, count: b * s)
+        for slot in tokens.slots { keyMask[slot] = 0 }
+        let probs = try (splitHeads(q) * scale).matmul(splitHeads(k).transposed())
+            .softmax(mask: Tensor(shape: [b, 1, 1, s], scalars: keyMask))                      // [B, heads, S, S]
+        let attended = try child("dropout").forward(probs, context).matmul(splitHeads(v))     // [B, heads, S, d]
+        return try Tensor.embedding(IntTensor(shape: [tokens.count], scalars: tokens.slots),
+                                    weight: attended.permuted([0, 2, 1, 3]).reshaped([b * s, h]))
     }
 }
 
@@ -58,11 +77,12 @@ public final class BertAttention: Module {
         register(child: "output", BertResidualOutput(inFeatures: config.hiddenSize, config, rng: &rng))
     }
 
-    public func forward(_ hidden: Tensor, mask: Tensor, _ context: ForwardContext) throws -> Tensor {
+    /// hidden [N, H] → [N, H] (packed `tokens`, `layout` their sequences).
+    public func forward(_ hidden: Tensor, tokens: PackedTokens, layout: AttentionLayout, _ context: ForwardContext) throws -> Tensor {
         guard let attention = childIfPresent("self") as? BertSelfAttention,
               let output = childIfPresent("output") as? BertResidualOutput else {
             throw ModelError.invalid("BertAttention lacks its 'self' or 'output' block")
         }
-        return try output.forward(attention.forward(hidden, mask: mask, context), residual: hidden, context)
+        return try output.forward(attention.forward(hidden, tokens: tokens, layout: layout, context), residual: hidden, context)
     }
 }

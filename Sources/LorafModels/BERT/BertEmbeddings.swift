@@ -14,20 +14,18 @@ public final class BertEmbeddings: Module {
         register(child: "dropout", Dropout(p: config.hiddenDropoutProb))
     }
 
-    /// input ids [B, S], token type ids [B, S] and position ids [B, S] (nil: 0..<S in every row) → [B, S, H].
-    /// - Throws: when S exceeds max_position_embeddings or an id is outside its table.
-    public func forward(inputIds: IntTensor, tokenTypeIds: IntTensor, positionIds: IntTensor? = nil, _ context: ForwardContext) throws -> Tensor {
-        let seq = inputIds.shape[1]
+    /// Token ids, token type ids and position ids of the same shape (e.g. [N], a packed batch's tokens) → [..., H].
+    /// - Throws: when a position reaches max_position_embeddings or an id is outside its table.
+    public func forward(inputIds: IntTensor, tokenTypeIds: IntTensor, positionIds: IntTensor, _ context: ForwardContext) throws -> Tensor {
         guard let positions = childIfPresent("position_embeddings") as? Embedding,
               let words = childIfPresent("word_embeddings") as? Embedding,
               let types = childIfPresent("token_type_embeddings") as? Embedding else {
             throw ModelError.invalid("BertEmbeddings is missing one of its embedding tables")
         }
         let table = try positions.parameter("weight")
-        guard seq <= table.shape[0] else {
-            throw ModelError.invalid("sequence length \(seq) exceeds max_position_embeddings \(table.shape[0])")
+        if let last = positionIds.scalars.max(), last >= table.shape[0] {
+            throw ModelError.invalid("position \(last) (sequence length \(last + 1)) exceeds max_position_embeddings \(table.shape[0])")
         }
-        let positionIds = try positionIds ?? IntTensor(shape: [seq], scalars: Array(0..<seq))
         let sum = try words.forward(inputIds) + types.forward(tokenTypeIds) + positions.forward(positionIds)
         return try child("dropout").forward(child("LayerNorm").forward(sum, context), context)
     }

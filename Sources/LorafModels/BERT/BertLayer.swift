@@ -1,3 +1,4 @@
+import LorafKernels
 import LorafTensor
 
 /// The feed-forward expansion: activation(dense(x)), H → intermediate size. Child `dense`.
@@ -28,14 +29,14 @@ public final class BertLayer: Module {
         register(child: "output", BertResidualOutput(inFeatures: config.intermediateSize, config, rng: &rng))
     }
 
-    /// hidden [B, S, H], additive mask [B, 1, 1, S] → [B, S, H].
-    public func forward(_ hidden: Tensor, mask: Tensor, _ context: ForwardContext) throws -> Tensor {
+    /// hidden [N, H] (packed `tokens`; `layout` their sequences) → [N, H].
+    public func forward(_ hidden: Tensor, tokens: PackedTokens, layout: AttentionLayout, _ context: ForwardContext) throws -> Tensor {
         guard let attention = childIfPresent("attention") as? BertAttention,
               let intermediate = childIfPresent("intermediate") as? BertIntermediate,
               let output = childIfPresent("output") as? BertResidualOutput else {
             throw ModelError.invalid("BertLayer lacks one of attention, intermediate, output")
         }
-        let attended = try attention.forward(hidden, mask: mask, context)
+        let attended = try attention.forward(hidden, tokens: tokens, layout: layout, context)
         return try output.forward(intermediate.forward(attended, context), residual: attended, context)
     }
 }

@@ -30,23 +30,27 @@ public final class BertModel: Module, TransformerModel {
     public var bodyPrefix: String { "" }
     public var modelType: String { config.modelType }
 
-    /// The additive attention mask [B, 1, 1, S]: 0 where attention_mask is 1, the most negative Float32 where it is
-    /// 0 (transformers uses torch.finfo(dtype).min), so padded keys get zero weight.
-    public static func additiveMask(_ mask: IntTensor) throws -> Tensor {
-        let b = mask.shape[0], s = mask.shape[1]
-        return try Tensor(shape: [b, 1, 1, s], scalars: mask.scalars.map { $0 == 0 ? -Float.greatestFiniteMagnitude : 0 })
-    }
-
+    /// Runs the encoder on the batch's real tokens only (``PackedTokens``: no work on padding, attention per
+    /// sequence); `lastHiddenState` [B, S, H] holds them at their positions and 0 at padding positions (transformers
+    /// computes values there that nothing reads). The pooler reads each row's first position.
     public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
         guard let embeddings = childIfPresent("embeddings") as? BertEmbeddings,
               let layers = module(at: "encoder.layer") as? ModuleList else {
             throw ModelError.invalid("BertModel lacks embeddings or encoder.layer")
         }
         guard input.cache == nil else { throw ModelError.invalid("BertModel is an encoder: it takes no key/value cache") }
-        let mask = try BertModel.additiveMask(input.attentionMask)
-        let tokenTypes = try input.tokenTypeIds ?? IntTensor(shape: input.inputIds.shape, scalars: [Int](repeating: 0, count: input.inputIds.count))
-        let embedded = try embeddings.forward(inputIds: input.inputIds, tokenTypeIds: tokenTypes, positionIds: input.positionIds, context)
-        let hidden = try layers.forwardBlocks(embedded, context) { (layer: BertLayer, x, context) in try layer.forward(x, mask: mask, context) }
+        let packed = PackedTokens(attentionMask: input.attentionMask)
+        let s = input.sequenceLength
+        let positions = try input.positionIds.map(packed.gather) ?? IntTensor(shape: [packed.count], scalars: packed.slots.map { $0 % s })
+        let tokenTypes = try input.tokenTypeIds.map(packed.gather) ?? IntTensor(shape: [packed.count], scalars: [Int](repeating: 0, count: packed.count))
+        let layout = try packed.attentionLayout(heads: config.numAttentionHeads, kvHeads: config.numAttentionHeads,
+                                                headDim: config.hiddenSize / config.numAttentionHeads, causal: false)
+        let tokens = try context.withRowExamples(packed.tokenExamples) {
+            let embedded = try embeddings.forward(inputIds: packed.gather(input.inputIds), tokenTypeIds: tokenTypes,
+                                                  positionIds: positions, context)
+            return try layers.forwardBlocks(embedded, context) { (layer: BertLayer, x, context) in try layer.forward(x, tokens: packed, layout: layout, context) }
+        }
+        let hidden = try packed.unpacked(tokens)
         var pooled: Tensor?
         if let pooler = childIfPresent("pooler") {
             let first = try hidden.slice(axis: 1, 0..<1).reshaped([input.batchSize, config.hiddenSize])

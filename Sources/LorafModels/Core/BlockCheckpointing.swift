@@ -55,6 +55,8 @@ extension ForwardContext {
     /// A new context with this one's mode, dropout generator state and adapter choices (the generators then
     /// advance separately).
     public func copy() -> ForwardContext {
-        ForwardContext(training: training, rng: rng, activeAdapters: activeAdapters, rowAdapters: rowAdapters)
+        let copy = ForwardContext(training: training, rng: rng, activeAdapters: activeAdapters, rowAdapters: rowAdapters)
+        copy.rowExamples = rowExamples
+        return copy
     }
 }

@@ -5,11 +5,14 @@ import LorafTensor
 /// - `training`: dropout active (taken from the model's mode when the pass starts).
 /// - `rng`: the dropout generator; a seed fixes every mask.
 /// - `rowAdapters`: for mixed-adapter batches, the adapter name (or nil for the base model) of each example; a
-///   layer that sees a tensor [batch, ...] or [batch·seq, ...] maps its rows to examples with `rowsPerExample`.
+///   layer that sees a tensor [batch, ...] asks ``rowMask(for:like:)`` which of its rows use an adapter.
+/// - `rowExamples`: the example of each row of the tensors the layers now see when those rows are not the
+///   examples themselves (a packed batch's tokens, ``PackedTokens``); nil: row i is example i.
 public final class ForwardContext {
     public var training: Bool
     public var rng: RandomGenerator
     public var rowAdapters: [String?]?
+    public var rowExamples: [Int]?
     /// Adapters applied to every row when `rowAdapters` is nil (empty: the base model).
     public var activeAdapters: [String]
 
@@ -20,15 +23,18 @@ public final class ForwardContext {
         self.rowAdapters = rowAdapters
     }
 
-    /// For a tensor whose first axis is the batch, a [B, 1, ..., 1] mask of the rows whose example uses `adapter`
-    /// (nil: the base model), or nil when every row does (no mixed batch). Throws when the first axis is not B.
+    /// For a tensor whose first axis is the batch (or, with `rowExamples`, the packed tokens), a [R, 1, ..., 1] mask
+    /// of the rows whose example uses `adapter` (nil: the base model), or nil when every row does (no mixed batch).
+    /// Throws when the first axis is not B (or the number of packed tokens).
     public func rowMask(for adapter: String?, like x: Tensor) throws -> Tensor? {
         guard let rows = rowAdapters else { return nil }
-        guard x.rank >= 1, x.shape[0] == rows.count else {
-            throw ModelError.invalid("mixed-adapter batch of \(rows.count) examples reached a tensor of shape \(x.shape)")
+        let examples = rowExamples ?? Array(rows.indices)
+        guard x.rank >= 1, x.shape[0] == examples.count else {
+            throw ModelError.invalid("mixed-adapter batch of \(rows.count) examples (\(examples.count) rows) reached a tensor of shape \(x.shape)")
         }
         if rows.allSatisfy({ $0 == adapter }) { return nil }
-        return try Tensor(shape: [rows.count] + [Int](repeating: 1, count: x.rank - 1), scalars: rows.map { $0 == adapter ? 1 : 0 })
+        return try Tensor(shape: [examples.count] + [Int](repeating: 1, count: x.rank - 1),
+                          scalars: examples.map { rows[$0] == adapter ? 1 : 0 })
     }
 
     /// The adapters that apply to some row of this pass, in first-use order.

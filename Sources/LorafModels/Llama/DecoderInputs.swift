@@ -1,9 +1,9 @@
 import LorafTensor
 
-/// What every block of a decoder shares in one pass: the position of each token, the rotary angles and the
-/// additive attention mask, derived from the batch's attention mask and the key/value cache.
+/// What every block of a decoder shares in one padded pass with a key/value cache: the position of each token, the
+/// rotary angles and the additive attention mask, derived from the batch's attention mask and the cache.
 struct DecoderInputs {
-    /// cos and sin of the rotary angles (position × inverse frequency) [B, S, d/2], shared by every layer.
+    /// cos and sin of the rotary angles (position × inverse frequency) [B·S, d/2], shared by every layer.
     let rotary: (cos: Tensor, sin: Tensor)
     /// Additive mask [B, 1, G·S, T]: 0 where query row s may read key slot t (causal over the slots, the key not
     /// padding and in the query's segment, within the sliding window), the most negative Float otherwise (transformers uses finfo.min).
@@ -20,12 +20,7 @@ struct DecoderInputs {
         fullMask = try input.cache?.extendedMask(input.attentionMask) ?? input.attentionMask
         let t = past + s
         let positions = try input.positionIds?.scalars ?? DecoderInputs.defaultPositions(fullMask, past: past, new: s)
-        let half = inverseFrequencies.count
-        var angleValues = [Float](repeating: 0, count: b * s * half)
-        for (i, position) in positions.enumerated() {
-            for j in 0..<half { angleValues[i * half + j] = Float(position) * inverseFrequencies[j] }
-        }
-        rotary = Tensor.rotaryTables(angles: try Tensor(shape: [b, s, half], scalars: angleValues))
+        rotary = try DecoderInputs.rotaryTables(positions: positions, inverseFrequencies: inverseFrequencies)
         let blocked = -Float.greatestFiniteMagnitude
         var maskValues = [Float](repeating: blocked, count: b * groups * s * t)
         for row in 0..<b {
@@ -42,6 +37,16 @@ struct DecoderInputs {
             }
         }
         mask = try Tensor(shape: [b, 1, groups * s, t], scalars: maskValues)
+    }
+
+    /// cos and sin [T, d/2] of position × inverse frequency for each of the T `positions`.
+    static func rotaryTables(positions: [Int], inverseFrequencies: [Float]) throws -> (cos: Tensor, sin: Tensor) {
+        let half = inverseFrequencies.count
+        var angles = [Float](repeating: 0, count: positions.count * half)
+        for (i, position) in positions.enumerated() {
+            for j in 0..<half { angles[i * half + j] = Float(position) * inverseFrequencies[j] }
+        }
+        return Tensor.rotaryTables(angles: try Tensor(shape: [positions.count, half], scalars: angles))
     }
 
     /// Whether a query reads a key, from their attention-mask values: never a padding key (0); a real query only

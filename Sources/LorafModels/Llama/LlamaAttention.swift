@@ -1,3 +1,4 @@
+import LorafKernels
 import LorafTensor
 
 /// Grouped-query self-attention (Ainslie et al. 2023) with rotary position embeddings, as transformers'
@@ -27,23 +28,46 @@ public final class LlamaAttention: Module {
 
     public override var summaryLine: String { "heads=\(heads), kv_heads=\(kvHeads), head_dim=\(headDim)" }
 
-    /// hidden [B, S, H] → [B, S, H]. `mask` is additive [B, 1, G·S, T] (G = heads / kv_heads query heads per
-    /// key/value head, rows in head-group order), `rotary` the cos/sin tables [B, S, d/2] (``Tensor/rotaryTables(angles:)``), `cache` the key/value cache.
+    /// hidden [N, H] (the packed tokens of a batch, ``PackedTokens``) → [N, H], each sequence of `layout`
+    /// attending causally within itself (``Tensor/packedAttention(query:key:value:layout:scale:dropout:training:rng:)``);
+    /// `rotary` holds each token's cos/sin [N, d/2].
+    public func forward(_ hidden: Tensor, layout: AttentionLayout, rotary: (cos: Tensor, sin: Tensor), _ context: ForwardContext) throws -> Tensor {
+        let (q, k, v) = try projections(hidden, rotary: rotary, context)
+        let attended = try Tensor.packedAttention(query: q, key: k, value: v, layout: layout, scale: 1 / Float(headDim).squareRoot(),
+                                                  dropout: dropout, training: context.training, rng: &context.rng)
+        return try child("o_proj").forward(attended, context)
+    }
+
+    /// The padded form with a key/value cache (generation): hidden [B, S, H] → [B, S, H]. `mask` is additive
+    /// [B, 1, G·S, T] (G = heads / kv_heads query heads per key/value head, rows in head-group order), `rotary` the
+    /// cos/sin tables [B·S, d/2] (``Tensor/rotaryTables(angles:)``), `cache` the key/value cache.
     public func forward(_ hidden: Tensor, mask: Tensor, rotary: (cos: Tensor, sin: Tensor), cache: KeyValueCache?, _ context: ForwardContext) throws -> Tensor {
         let b = hidden.shape[0], s = hidden.shape[1], d = headDim, groups = heads / kvHeads
+        let (q, projectedK, projectedV) = try projections(hidden, rotary: rotary, context)
         func splitHeads(_ x: Tensor, _ count: Int) throws -> Tensor {
             try x.reshaped([b, s, count, d]).permuted([0, 2, 1, 3])   // [B, count, S, d]
         }
-        let q = try splitHeads(child("q_proj").forward(hidden, context), heads).rotaryEmbedding(cos: rotary.cos, sin: rotary.sin)
-        var k = try splitHeads(child("k_proj").forward(hidden, context), kvHeads).rotaryEmbedding(cos: rotary.cos, sin: rotary.sin)
-        var v = try splitHeads(child("v_proj").forward(hidden, context), kvHeads)
+        var k = try splitHeads(projectedK, kvHeads), v = try splitHeads(projectedV, kvHeads)
         if let cache { (k, v) = try cache.append(layer: layerIndex, keys: k, values: v) }
         // The G query heads that share a key/value head become G·S rows of one matrix per key/value head.
-        let grouped = try q.reshaped([b, kvHeads, groups * s, d]) * (1 / Float(d).squareRoot())
+        let grouped = try splitHeads(q, heads).reshaped([b, kvHeads, groups * s, d]) * (1 / Float(d).squareRoot())
         var probs = try grouped.matmul(k.transposed()).softmax(mask: mask)          // [B, kv_heads, G·S, T]
         if dropout > 0 { probs = try context.dropout(probs, dropout) }
         let attended = try probs.matmul(v).reshaped([b, heads, s, d])             // [B, heads, S, d]
         return try child("o_proj").forward(attended.permuted([0, 2, 1, 3]).reshaped([b, s, heads * d]), context)
+    }
+
+    /// The projections of x [T, H] or [B, S, H] (T = B·S tokens) as q [T, heads·d], k and v [T, kv_heads·d], q and k
+    /// rotated. The projections see x as given, so a mixed-adapter batch's rows stay its examples.
+    private func projections(_ x: Tensor, rotary: (cos: Tensor, sin: Tensor), _ context: ForwardContext) throws -> (Tensor, Tensor, Tensor) {
+        let tokens = x.count / x.shape[x.rank - 1]
+        func project(_ name: String) throws -> Tensor {
+            let y = try child(name).forward(x, context)
+            return try y.reshaped([tokens, y.shape[y.rank - 1]])
+        }
+        return (try project("q_proj").rotaryEmbedding(cos: rotary.cos, sin: rotary.sin),
+                try project("k_proj").rotaryEmbedding(cos: rotary.cos, sin: rotary.sin),
+                try project("v_proj"))
     }
 }
 
@@ -75,13 +99,29 @@ public final class LlamaDecoderLayer: Module {
         register(child: "post_attention_layernorm", RMSNorm(features: config.hiddenSize, eps: config.rmsNormEps))
     }
 
-    /// x [B, S, H] → [B, S, H]; `mask`, `rotary` and `cache` as ``LlamaAttention/forward(_:mask:rotary:cache:_:)`` takes them.
+    /// x [N, H] (packed tokens) → [N, H], or x [B, S, H] → [B, S, H] with a cache: `attention` says which form
+    /// (``LlamaAttention``'s two `forward`s).
     /// - Throws: `ModelError.invalid` when the block lacks its children; tensor shape errors.
-    public func forward(_ x: Tensor, mask: Tensor, rotary: (cos: Tensor, sin: Tensor), cache: KeyValueCache?, _ context: ForwardContext) throws -> Tensor {
+    public func forward(_ x: Tensor, attention mode: DecoderAttention, _ context: ForwardContext) throws -> Tensor {
         guard let attention = childIfPresent("self_attn") as? LlamaAttention else {
             throw ModelError.invalid("LlamaDecoderLayer lacks its self_attn block")
         }
-        let h = try x + attention.forward(child("input_layernorm").forward(x, context), mask: mask, rotary: rotary, cache: cache, context)
+        let normed = try child("input_layernorm").forward(x, context)
+        let attended: Tensor
+        switch mode {
+        case let .packed(layout, rotary): attended = try attention.forward(normed, layout: layout, rotary: rotary, context)
+        case let .cached(mask, rotary, cache): attended = try attention.forward(normed, mask: mask, rotary: rotary, cache: cache, context)
+        }
+        let h = try x + attended
         return try h + child("mlp").forward(child("post_attention_layernorm").forward(h, context), context)
     }
+}
+
+/// How a decoder block's attention sees the batch: packed tokens (training, scoring) or the padded batch with a
+/// key/value cache (generation).
+public enum DecoderAttention {
+    /// Packed tokens [N, H], their sequences and each token's rotary cos/sin [N, d/2].
+    case packed(AttentionLayout, rotary: (cos: Tensor, sin: Tensor))
+    /// Padded [B, S, H] with the additive mask [B, 1, G·S, T], rotary cos/sin [B·S, d/2] and the cache.
+    case cached(mask: Tensor, rotary: (cos: Tensor, sin: Tensor), cache: KeyValueCache?)
 }

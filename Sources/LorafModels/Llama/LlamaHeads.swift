@@ -27,24 +27,41 @@ public final class LlamaForCausalLM: Module, TransformerModel {
     public var modelType: String { config.modelType }
 
     /// input ids [B, S] → logits [B, S, vocab] (or [B, logitsToKeep, vocab], or [N, vocab] at the N
-    /// `logitPositions`) and the hidden states.
-    /// - Throws: `ModelError.invalid` for a logit position outside 0..<B·S; the body's errors.
+    /// `logitPositions`) and the hidden states. Without a cache only real tokens are computed (padding positions'
+    /// hidden states and logits are 0).
+    /// - Throws: `ModelError.invalid` for a logit position outside 0..<B·S or at a padding slot; the body's errors.
     public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
         guard let body = childIfPresent("model") as? LlamaModel else { throw ModelError.invalid("LlamaForCausalLM lacks 'model'") }
-        var output = try body.forward(input, context)
-        var hidden = output.lastHiddenState
-        if let positions = input.logitPositions {
-            let rows = input.batchSize * input.sequenceLength
-            if let bad = positions.first(where: { $0 < 0 || $0 >= rows }) {
-                throw ModelError.invalid("logit position \(bad) is outside 0..<\(rows) (batch × sequence length)")
-            }
-            hidden = try Tensor.embedding(IntTensor(shape: [positions.count], scalars: positions),
-                                          weight: hidden.reshaped([rows, config.hiddenSize]))
-        } else if let keep = input.logitsToKeep, keep < input.sequenceLength {
-            hidden = try hidden.slice(axis: 1, (input.sequenceLength - Swift.max(keep, 1))..<input.sequenceLength)
+        guard input.cache == nil else {
+            var output = try body.forward(input, context)
+            output.logits = try child("lm_head").forward(keptPositions(output.lastHiddenState, input), context)
+            return output
         }
-        output.logits = try child("lm_head").forward(hidden, context)
+        let (tokens, packed) = try body.forwardPacked(input, context)
+        var output = ModelOutput(lastHiddenState: try packed.unpacked(tokens))
+        guard let positions = input.logitPositions else {
+            output.logits = try child("lm_head").forward(keptPositions(output.lastHiddenState, input), context)
+            return output
+        }
+        let rows = input.batchSize * input.sequenceLength
+        let indices = try zip(positions, packed.packedIndices(ofSlots: positions)).map { position, index -> Int in
+            guard position >= 0, position < rows else {
+                throw ModelError.invalid("logit position \(position) is outside 0..<\(rows) (batch × sequence length)")
+            }
+            guard let index else { throw ModelError.invalid("logit position \(position) is a padding slot (attention mask 0)") }
+            return index
+        }
+        let picked = try Tensor.embedding(IntTensor(shape: [indices.count], scalars: indices), weight: tokens)
+        output.logits = try context.withRowExamples(positions.map { $0 / input.sequenceLength }) {
+            try child("lm_head").forward(picked, context)
+        }
         return output
+    }
+
+    /// The last `logitsToKeep` positions of hidden [B, S, H] (all without it).
+    private func keptPositions(_ hidden: Tensor, _ input: ModelInput) throws -> Tensor {
+        guard let keep = input.logitsToKeep, keep < input.sequenceLength else { return hidden }
+        return try hidden.slice(axis: 1, (input.sequenceLength - Swift.max(keep, 1))..<input.sequenceLength)
     }
 }
 

@@ -1,3 +1,4 @@
+import LorafKernels
 import LorafTensor
 
 /// The Llama decoder body, as transformers' LlamaModel: children `embed_tokens` [vocab, H], `layers.0` ...
@@ -23,19 +24,55 @@ public final class LlamaModel: Module, TransformerModel {
     public var bodyPrefix: String { "" }
     public var modelType: String { config.modelType }
 
-    /// input ids [B, S] → last_hidden_state [B, S, H] (after the final norm). With `input.cache` the batch continues
-    /// the cached sequences and the cache grows by S positions.
+    /// input ids [B, S] → last_hidden_state [B, S, H] (after the final norm). Without a cache only the real tokens
+    /// are computed (``forwardPacked(_:_:)``) and padding positions hold 0; with `input.cache` the batch continues
+    /// the cached sequences in the padded form and the cache grows by S positions.
     public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
+        guard input.cache != nil else {
+            let (hidden, packed) = try forwardPacked(input, context)
+            return ModelOutput(lastHiddenState: try packed.unpacked(hidden))
+        }
+        return ModelOutput(lastHiddenState: try forwardCached(input, context))
+    }
+
+    /// The batch's real tokens only (``PackedTokens``: each segment of each row is a sequence, causal attention
+    /// within it): the final-normed states [N, H] and the packing. Positions are `input.positionIds` at those tokens,
+    /// or the count of real tokens before each in its row.
+    public func forwardPacked(_ input: ModelInput, _ context: ForwardContext) throws -> (hidden: Tensor, tokens: PackedTokens) {
+        let (embed, layers) = try parts()
+        let packed = PackedTokens(attentionMask: input.attentionMask)
+        let rowPositions = try input.positionIds?.scalars
+            ?? DecoderInputs.defaultPositions(input.attentionMask, past: 0, new: input.sequenceLength)
+        let rotary = try DecoderInputs.rotaryTables(positions: packed.slots.map { rowPositions[$0] }, inverseFrequencies: inverseFrequencies)
+        let attention = DecoderAttention.packed(try packed.attentionLayout(heads: config.numAttentionHeads, kvHeads: config.numKeyValueHeads,
+                                                                           headDim: config.headDim, causal: true, window: config.slidingWindow),
+                                                rotary: rotary)
+        let hidden = try context.withRowExamples(packed.tokenExamples) {
+            let tokens = try layers.forwardBlocks(try embed.forward(packed.gather(input.inputIds)), context) { (layer: LlamaDecoderLayer, x, context) in
+                try layer.forward(x, attention: attention, context)
+            }
+            return try child("norm").forward(tokens, context)
+        }
+        return (hidden, packed)
+    }
+
+    /// The padded pass over a batch that continues `input.cache` → [B, S, H].
+    private func forwardCached(_ input: ModelInput, _ context: ForwardContext) throws -> Tensor {
+        let (embed, layers) = try parts()
+        let shared = try DecoderInputs(input, inverseFrequencies: inverseFrequencies,
+                                       groups: config.numAttentionHeads / config.numKeyValueHeads, window: config.slidingWindow)
+        let attention = DecoderAttention.cached(mask: shared.mask, rotary: shared.rotary, cache: input.cache)
+        let hidden = try layers.forwardBlocks(try embed.forward(input.inputIds), context, checkpointable: false) { (layer: LlamaDecoderLayer, x, context) in
+            try layer.forward(x, attention: attention, context)
+        }
+        input.cache?.commit(mask: shared.fullMask)
+        return try child("norm").forward(hidden, context)
+    }
+
+    private func parts() throws -> (TokenEmbedding, ModuleList) {
         guard let embed = childIfPresent("embed_tokens") as? TokenEmbedding, let layers = childIfPresent("layers") as? ModuleList else {
             throw ModelError.invalid("LlamaModel lacks embed_tokens or layers")
         }
-        let shared = try DecoderInputs(input, inverseFrequencies: inverseFrequencies,
-                                       groups: config.numAttentionHeads / config.numKeyValueHeads, window: config.slidingWindow)
-        let cache = input.cache
-        let hidden = try layers.forwardBlocks(try embed.forward(input.inputIds), context, checkpointable: cache == nil) { (layer: LlamaDecoderLayer, x, context) in
-            try layer.forward(x, mask: shared.mask, rotary: shared.rotary, cache: cache, context)
-        }
-        input.cache?.commit(mask: shared.fullMask)
-        return ModelOutput(lastHiddenState: try child("norm").forward(hidden, context))
+        return (embed, layers)
     }
 }

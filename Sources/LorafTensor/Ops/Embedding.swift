@@ -25,4 +25,25 @@ extension Tensor {
         }
     }
 
+    /// A zero matrix [rowCount, D] with row `indices[i]` set to row i of `self` [N, D] (N = indices.count, indices
+    /// distinct): the inverse of gathering those rows (``embedding(_:weight:)``), e.g. a packed batch's token states
+    /// put back at their padded positions. Gradient: the rows of g at `indices`.
+    /// - Throws: `TensorError.shapeMismatch` unless self is [indices.count, D]; `invalidArgument` for an index outside
+    ///   0..<rowCount.
+    public func scatteredRows(to indices: [Int], rowCount: Int) throws -> Tensor {
+        guard rank == 2, shape[0] == indices.count else {
+            throw TensorError.shapeMismatch(op: "scatter_rows", lhs: shape, rhs: [indices.count], detail: "expects [indices, D]")
+        }
+        if let bad = indices.firstIndex(where: { $0 < 0 || $0 >= rowCount }) {
+            throw TensorError.invalidArgument(op: "scatter_rows", message: "row \(indices[bad]) at position \(bad) is outside 0..<\(rowCount)")
+        }
+        let dim = shape[1], source = contiguousData()
+        let out = Tensor(zeros: [rowCount, dim])
+        for (i, row) in indices.enumerated() { (out.data + row * dim).update(from: source.data + i * dim, count: dim) }
+        return Tensor.record(out, name: "scatter_rows", inputs: [self]) { g, _ in
+            let gathered = Tensor(uninitialized: [indices.count, dim]), gd = g.contiguousData()
+            for (i, row) in indices.enumerated() { (gathered.data + i * dim).update(from: gd.data + row * dim, count: dim) }
+            return [gathered]
+        }
+    }
 }

@@ -1,0 +1,54 @@
+import LorafKernels
+
+/// Fused attention over a packed batch (no padding, heads read in place).
+extension Tensor {
+    /// Scaled dot-product attention per sequence and head of a packed batch, with optional dropout on the
+    /// probabilities: out_h = dropout(softmax(scale · Q_h K_gᵀ + mask)) V_g, g = h / (heads / kvHeads), each sequence
+    /// of `layout` attending only within itself (causal and windowed as the layout says). Equals transformers'
+    /// eager attention on the padded batch at every real token (the padding's keys get weight 0 there too).
+    ///
+    /// - Parameters:
+    ///   - query: [N, heads·d]; `key`, `value`: [N, kvHeads·d] (N = `layout.tokenCount`).
+    ///   - scale: multiplies the scores (transformers: 1/√d).
+    ///   - dropout: probability of zeroing each attention probability in training (survivors scaled by 1/(1−p)); the
+    ///     mask is drawn from `rng` as ``dropout(_:training:rng:)`` draws it, one draw per entry of every sequence's
+    ///     heads·L×L probabilities, in sequence-then-head order.
+    /// - Returns: [N, heads·d]. Gradients flow to all three inputs
+    ///   (``LorafKernels/Kernels/packedAttentionBackward(_:scale:dOut:q:k:v:keep:probabilities:dq:dk:dv:)``).
+    /// - Throws: `TensorError.shapeMismatch` when the shapes disagree with `layout`; `invalidArgument` for a dropout
+    ///   probability outside [0, 1).
+    public static func packedAttention(query: Tensor, key: Tensor, value: Tensor, layout: AttentionLayout, scale: Float,
+                                       dropout p: Float = 0, training: Bool = false,
+                                       rng: inout RandomGenerator) throws -> Tensor {
+        let n = layout.tokenCount, d = layout.headDim
+        guard query.shape == [n, layout.heads * d], key.shape == [n, layout.kvHeads * d], value.shape == key.shape else {
+            throw TensorError.shapeMismatch(op: "packed_attention", lhs: query.shape, rhs: key.shape,
+                                            detail: "expects query [\(n), \(layout.heads * d)] and key/value [\(n), \(layout.kvHeads * d)] (value is \(value.shape))")
+        }
+        guard p >= 0, p < 1 else { throw TensorError.invalidArgument(op: "packed_attention", message: "dropout probability \(p) is outside [0, 1)") }
+        let q = query.contiguousData(), k = key.contiguousData(), v = value.contiguousData()
+        let keep = training && p > 0 ? dropoutMultipliers(count: layout.probabilityCount, p: p, rng: &rng) : nil
+        let probabilities = try Tensor(allocating: [layout.probabilityCount], op: "packed_attention")
+        let out = try Tensor(allocating: [n, layout.heads * d], op: "packed_attention")
+        Kernels.packedAttentionForward(layout, scale: scale, q: q.data, k: k.data, v: v.data, keep: keep.map { UnsafePointer($0.data) },
+                                       probabilities: probabilities.data, out: out.data)
+        let (savedQ, savedK, savedV) = (q.detached(), k.detached(), v.detached())
+        return record(out, name: "packed_attention", inputs: [query, key, value]) { g, _ in
+            let dq = Tensor(uninitialized: savedQ.shape), dk = Tensor(uninitialized: savedK.shape), dv = Tensor(uninitialized: savedV.shape)
+            Kernels.packedAttentionBackward(layout, scale: scale, dOut: g.contiguousData().data, q: savedQ.data, k: savedK.data,
+                                            v: savedV.data, keep: keep.map { UnsafePointer($0.data) },
+                                            probabilities: probabilities.data, dq: dq.data, dk: dk.data, dv: dv.data)
+            return [dq, dk, dv]
+        }
+    }
+
+    /// `count` inverted-dropout multipliers (0 with probability p, else 1/(1−p)), drawn as ``dropout(_:training:rng:)``.
+    private static func dropoutMultipliers(count: Int, p: Float, rng: inout RandomGenerator) -> Tensor {
+        let scale = 1 / (1 - p)
+        let threshold = UInt64((Double(p) * 16_777_216).rounded(.up))
+        let keep = Tensor(uninitialized: [count])
+        let data = keep.data
+        rng.draws(count) { i, word in data[i] = word >> 40 < threshold ? 0 : scale }
+        return keep
+    }
+}
