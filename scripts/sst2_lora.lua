@@ -41,6 +41,10 @@ if main then
   print(string.format("examples/s          %.1f", result.examples_per_second))
   print(string.format("tokens/s            %.0f", result.tokens_per_second))
   print(string.format("peak RSS            %.0f MB", result.peak_rss_mb))
+  local phases = {}
+  for name, seconds in pairs(result.phase_seconds) do phases[#phases + 1] = string.format("%s %.1f", name, seconds) end
+  table.sort(phases)
+  print("phase seconds       " .. table.concat(phases, ", "))
   print("adapter (PEFT format) in " .. run_dir .. "/adapter")
   if loraf.distributed.size() > 1 then
     print(string.format("all-reduce          %d bytes/step, %.3f s in the reduce over %d steps (rank 0 of %d)",

@@ -86,6 +86,9 @@ final class GradientTests: XCTestCase {
         let gamma = randomTensor([33], seed: 18, low: 0.5, high: 1.5), beta = randomTensor([33], seed: 19)
         assertGradients([x, gamma, beta]) { try $0[0].layerNorm(gamma: $0[1], beta: $0[2], eps: 1e-5) }
         assertGradients([x, gamma]) { try $0[0].rmsNorm(weight: $0[1], eps: 1e-6) }
+        // The fused RMSNorm equals its definition x / √(mean(x²) + eps) · w.
+        let composed = try x / ((x * x).mean(axes: [-1], keepDims: true) + 1e-6).sqrt() * gamma
+        assertClose(try x.rmsNorm(weight: gamma, eps: 1e-6).scalars, composed.scalars, tolerance: 1e-6)
     }
 
     func testShapeOpsAndEmbedding() throws {

@@ -114,11 +114,11 @@ extension ISAFused {
 
     package static func layerNormRows(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?,
                                       y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
-                                      rstd: UnsafeMutablePointer<Float>, rows: Range<Int>, cols: Int, eps: Float) {
+                                      rstd: UnsafeMutablePointer<Float>, rows: Range<Int>, cols: Int, eps: Float, centered: Bool) {
         for r in rows {
             let (xr, yr) = (x + r * cols, y + r * cols)
             var sums = Lanes()
-            forEachLanes(count: cols) { i, live in sums += loadLanes(xr + i, live) }
+            if centered { forEachLanes(count: cols) { i, live in sums += loadLanes(xr + i, live) } }
             let mu = sums.sum() / Float(cols)
             var squares = Lanes()
             forEachLanes(count: cols) { i, live in
@@ -158,7 +158,7 @@ extension ISAFused {
 
     package static func layerNormBackwardRows(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, mean: UnsafePointer<Float>,
                                               rstd: UnsafePointer<Float>, gamma: UnsafePointer<Float>?,
-                                              dx: UnsafeMutablePointer<Float>, rows: Range<Int>, cols: Int) {
+                                              dx: UnsafeMutablePointer<Float>, rows: Range<Int>, cols: Int, centered: Bool) {
         for r in rows {
             let (xr, dyr, dxr, mu, inv) = (x + r * cols, dy + r * cols, dx + r * cols, mean[r], rstd[r])
             var gSum = Lanes(), gxSum = Lanes()
@@ -168,7 +168,7 @@ extension ISAFused {
                 gSum += g
                 gxSum += g * (loadLanes(xr + i, live) - mu) * inv
             }
-            let gMean = gSum.sum() / Float(cols), gxMean = gxSum.sum() / Float(cols)
+            let gMean = centered ? gSum.sum() / Float(cols) : 0, gxMean = gxSum.sum() / Float(cols)
             forEachLanes(count: cols) { i, live in
                 var g = loadLanes(dyr + i, live)
                 if let gamma { g *= loadLanes(gamma + i, live) }

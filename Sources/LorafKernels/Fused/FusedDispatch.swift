@@ -21,14 +21,14 @@ protocol FusedKernelSet {
                                        rows: Range<Int>, cols: Int)
     static func layerNormRows(x: UnsafePointer<Float>, gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?,
                               y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
-                              rstd: UnsafeMutablePointer<Float>, rows: Range<Int>, cols: Int, eps: Float)
+                              rstd: UnsafeMutablePointer<Float>, rows: Range<Int>, cols: Int, eps: Float, centered: Bool)
     static func layerNormParameterGradients(dy: UnsafePointer<Float>, x: UnsafePointer<Float>,
                                             mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                                             dgamma: UnsafeMutablePointer<Float>?, dbeta: UnsafeMutablePointer<Float>?,
                                             rows: Int, cols: Int, span: Range<Int>)
     static func layerNormBackwardRows(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, mean: UnsafePointer<Float>,
                                       rstd: UnsafePointer<Float>, gamma: UnsafePointer<Float>?,
-                                      dx: UnsafeMutablePointer<Float>, rows: Range<Int>, cols: Int)
+                                      dx: UnsafeMutablePointer<Float>, rows: Range<Int>, cols: Int, centered: Bool)
 }
 
 extension BaselineFused: FusedKernelSet {}

@@ -5,7 +5,7 @@ extension Kernels {
     /// y = 0.5·x·(1 + erf(x/√2)) over `count` floats: torch.nn.functional.gelu (BERT's "gelu"). y may alias x.
     public static func geluErfForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         let set = fused
-        forEachRange(count: count, grain: elementGrain) { span in
+        Parallel.forEach(count: count, grain: elementGrain) { span in
             set.geluErfForward(x + span.lowerBound, y + span.lowerBound, count: span.count)
         }
     }
@@ -15,7 +15,7 @@ extension Kernels {
     public static func geluErfBackward(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
                                        count: Int) {
         let set = fused
-        forEachRange(count: count, grain: elementGrain) { span in
+        Parallel.forEach(count: count, grain: elementGrain) { span in
             let at = span.lowerBound
             set.geluErfBackward(x: x + at, dy: dy + at, dx: dx + at, count: span.count)
         }
@@ -25,7 +25,7 @@ extension Kernels {
     /// y may alias x.
     public static func geluTanhForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         let set = fused
-        forEachRange(count: count, grain: elementGrain) { span in
+        Parallel.forEach(count: count, grain: elementGrain) { span in
             set.geluTanhForward(x + span.lowerBound, y + span.lowerBound, count: span.count)
         }
     }
@@ -35,7 +35,7 @@ extension Kernels {
     public static func geluTanhBackward(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
                                         count: Int) {
         let set = fused
-        forEachRange(count: count, grain: elementGrain) { span in
+        Parallel.forEach(count: count, grain: elementGrain) { span in
             let at = span.lowerBound
             set.geluTanhBackward(x: x + at, dy: dy + at, dx: dx + at, count: span.count)
         }
@@ -46,7 +46,7 @@ extension Kernels {
                                           rows: Int, cols: Int) {
         guard cols > 0 else { return }
         let set = fused
-        forEachRange(count: rows, grain: rowGrain(cols: cols)) { range in
+        Parallel.forEach(count: rows, grain: rowGrain(cols: cols)) { range in
             set.biasGeluErfRows(x: x, bias: bias, y: y, rows: range, cols: cols)
         }
     }

@@ -7,7 +7,7 @@ extension Kernels {
     public static func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
         guard cols > 0 else { return }
         let set = fused
-        forEachRange(count: rows, grain: rowGrain(cols: cols)) { range in set.softmaxRows(x, y, rows: range, cols: cols) }
+        Parallel.forEach(count: rows, grain: rowGrain(cols: cols)) { range in set.softmaxRows(x, y, rows: range, cols: cols) }
     }
 
     /// Gradient of `softmaxRows`: dx = y ⊙ (dy − Σ_j dy·y) per row, from the forward output y. All [rows×cols];
@@ -16,7 +16,7 @@ extension Kernels {
                                            rows: Int, cols: Int) {
         guard cols > 0 else { return }
         let set = fused
-        forEachRange(count: rows, grain: rowGrain(cols: cols)) { range in
+        Parallel.forEach(count: rows, grain: rowGrain(cols: cols)) { range in
             set.softmaxRowsBackward(y: y, dy: dy, dx: dx, rows: range, cols: cols)
         }
     }
@@ -25,7 +25,7 @@ extension Kernels {
     public static func logSoftmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
         guard cols > 0 else { return }
         let set = fused
-        forEachRange(count: rows, grain: rowGrain(cols: cols)) { range in set.logSoftmaxRows(x, y, rows: range, cols: cols) }
+        Parallel.forEach(count: rows, grain: rowGrain(cols: cols)) { range in set.logSoftmaxRows(x, y, rows: range, cols: cols) }
     }
 
     /// Gradient of `logSoftmaxRows`: dx = dy − exp(y) · Σ_j dy per row, from the forward output y ([rows×cols]).
@@ -34,7 +34,7 @@ extension Kernels {
                                               rows: Int, cols: Int) {
         guard cols > 0 else { return }
         let set = fused
-        forEachRange(count: rows, grain: rowGrain(cols: cols)) { range in
+        Parallel.forEach(count: rows, grain: rowGrain(cols: cols)) { range in
             set.logSoftmaxRowsBackward(y: y, dy: dy, dx: dx, rows: range, cols: cols)
         }
     }

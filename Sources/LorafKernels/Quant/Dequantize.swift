@@ -39,7 +39,7 @@ extension Kernels {
             }
         }
         if rows.count * k < 1 << 16 { body(rows) } else {
-            forEachRange(count: rows.count, grain: max(1, (1 << 15) / max(k, 1))) { chunk in
+            Parallel.forEach(count: rows.count, grain: max(1, (1 << 15) / max(k, 1))) { chunk in
                 body((rows.lowerBound + chunk.lowerBound)..<(rows.lowerBound + chunk.upperBound))
             }
         }

@@ -30,7 +30,7 @@ extension Kernels {
             // large ones (load balance); each a multiple of the 4-row tile.
             let chunks = Parallel.threadCount * (n * k < 1 << 20 ? 1 : 4)
             let grain = max(4, (n + chunks - 1) / chunks + 3) / 4 * 4
-            if n * k * m < 1 << 15 { body(0..<n) } else { forEachRange(count: n, grain: grain, body) }
+            if n * k * m < 1 << 15 { body(0..<n) } else { Parallel.forEach(count: n, grain: grain, body) }
             return
         }
         if let floats = alignedFloats(weight) {

@@ -26,14 +26,25 @@ extension Tensor {
         }
     }
 
-    /// RMS normalisation (Zhang & Sennrich 2019; Llama's RMSNorm): y = x / √(mean(x²) + eps) · w, over the last
-    /// axis. Composed from differentiable primitives, so it needs no hand-written gradient.
+    /// RMS normalisation (Zhang & Sennrich 2019; Llama's RMSNorm as transformers computes it in float32):
+    /// y = x / √(mean(x²) + eps) · w over the last axis, w [features]. One fused pass per row
+    /// (`Kernels.layerNormForward(centered: false)`); the weight's gradient only when it is trainable.
     public func rmsNorm(weight: Tensor, eps: Float) throws -> Tensor {
         let cols = shape.last ?? 0
         guard weight.shape == [cols] else {
             throw TensorError.shapeMismatch(op: "rms_norm", lhs: shape, rhs: weight.shape, detail: "weight must be [\(cols)]")
         }
-        let meanSquare = try (self * self).mean(axes: [-1], keepDims: true)
-        return try self / (meanSquare + eps).sqrt() * weight
+        let rows = count / Swift.max(cols, 1)
+        let x = contiguousData(), w = weight.contiguousData()
+        let out = Tensor(uninitialized: shape)
+        let zeroMean = Tensor(zeros: [rows]), rstd = Tensor(uninitialized: [rows])
+        Kernels.layerNormForward(x: x.data, gamma: w.data, beta: nil, y: out.data, mean: zeroMean.data, rstd: rstd.data,
+                                 rows: rows, cols: cols, eps: eps, centered: false)
+        return Tensor.record(out, name: "rms_norm", inputs: [self, weight]) { dy, needs in
+            let dx = Tensor(uninitialized: x.shape), dw = needs[1] ? Tensor(zeros: [cols]) : nil
+            Kernels.layerNormBackward(dy: dy.contiguousData().data, x: x.data, mean: zeroMean.data, rstd: rstd.data, gamma: w.data,
+                                      dx: dx.data, dgamma: dw?.data, dbeta: nil, rows: rows, cols: cols, centered: false)
+            return [needs[0] ? dx : nil, dw]
+        }
     }
 }

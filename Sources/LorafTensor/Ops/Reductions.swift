@@ -1,3 +1,5 @@
+import LorafKernels
+
 /// Reductions over axes. Axes may be negative (counted from the end).
 extension Tensor {
     /// Normalises `axis` (negative counts from the end). Throws when out of range.
@@ -31,10 +33,16 @@ extension Tensor {
             newShape[axis] = 1
             let out = Tensor(zeros: newShape)
             let x = current.data, y = out.data
-            for o in 0..<outer {
-                for l in 0..<length {
-                    let src = x + (o * length + l) * inner, dst = y + o * inner
-                    for i in 0..<inner { dst[i] += src[i] }
+            // Parallel over (outer index, block of inner columns); each output element adds its `length` terms in order.
+            let block = 1024, blocks = (inner + block - 1) / block
+            Parallel.forEach(count: outer * blocks, grain: Swift.max(1, 16_384 / Swift.max(1, length * Swift.min(inner, block)))) { units in
+                for unit in units {
+                    let o = unit / blocks, columns = (unit % blocks * block)..<Swift.min(inner, unit % blocks * block + block)
+                    let dst = y + o * inner
+                    for l in 0..<length {
+                        let src = x + (o * length + l) * inner
+                        for i in columns { dst[i] += src[i] }
+                    }
                 }
             }
             current = out
