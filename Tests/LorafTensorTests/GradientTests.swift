@@ -81,7 +81,7 @@ final class GradientTests: XCTestCase {
         assertGradients([logits]) { try $0[0].crossEntropy(targets: targets) }
     }
 
-    func testNormalization() {
+    func testNormalization() throws {
         let x = randomTensor([3, 1, 33], seed: 17, low: -2, high: 2)
         let gamma = randomTensor([33], seed: 18, low: 0.5, high: 1.5), beta = randomTensor([33], seed: 19)
         assertGradients([x, gamma, beta]) { try $0[0].layerNorm(gamma: $0[1], beta: $0[2], eps: 1e-5) }
