@@ -107,6 +107,13 @@ final class GradientTests: XCTestCase {
         XCTAssertThrowsError(try table.scatteredRows(to: [0, 1, 2, 3, 4, 5, 10], rowCount: 10))
     }
 
+    func testSwiGLUEqualsSiLUTimesUp() throws {
+        let gate = randomTensor([3, 37], seed: 26, low: -4, high: 4), up = randomTensor([3, 37], seed: 27)
+        assertGradients([gate, up]) { try Tensor.swiglu(gate: $0[0], up: $0[1]) }
+        assertClose(try Tensor.swiglu(gate: gate, up: up).scalars, try (gate.silu() * up).scalars, tolerance: 1e-6)
+        XCTAssertThrowsError(try Tensor.swiglu(gate: gate, up: randomTensor([3, 36], seed: 1)))
+    }
+
     func testRotaryEmbeddingRotatesEveryHeadOfAToken() throws {
         let x = randomTensor([3, 12], seed: 24)   // 3 tokens, 2 heads of d = 6
         let (cos, sin) = Tensor.rotaryTables(angles: randomTensor([3, 3], seed: 25, low: -3, high: 3, grad: false))

@@ -8,11 +8,13 @@ import LorafTestSupport
 /// grouped-query layout with a sliding window, dropout, an empty sequence, and any thread count.
 final class PackedAttentionTests: XCTestCase {
     /// The composed reference: per sequence, heads split by reshape/permute, key/value heads repeated per group,
-    /// softmax(scale·QKᵀ + mask) (dropout from `rng` over the [heads, L, L] probabilities), then P·V.
+    /// softmax(scale·QKᵀ + mask) (times the dropout multipliers drawn from `rng` for all probabilities, the
+    /// sequence's [heads, L, L] slice of them), then P·V.
     func reference(_ q: Tensor, _ k: Tensor, _ v: Tensor, _ layout: AttentionLayout, scale: Float,
                    dropout: Float = 0, rng: inout RandomGenerator) throws -> Tensor {
         let (heads, kvHeads, d) = (layout.heads, layout.kvHeads, layout.headDim)
         var outputs: [Tensor] = []
+        let keep = try Tensor(repeating: 1, shape: [layout.probabilityCount]).dropout(dropout, training: dropout > 0, rng: &rng)
         for s in 0..<layout.sequenceCount where layout.length(s) > 0 {
             let length = layout.length(s), rows = layout.offsets[s]..<layout.offsets[s + 1]
             func split(_ x: Tensor, _ count: Int) throws -> Tensor { try x.slice(axis: 0, rows).reshaped([length, count, d]).permuted([1, 0, 2]) }
@@ -23,7 +25,8 @@ final class PackedAttentionTests: XCTestCase {
                 layout.keys(query: index / length, length: length).contains(index % length) ? 0 : -Float.greatestFiniteMagnitude
             })
             var probs = try (split(q, heads).matmul(repeated(split(k, kvHeads)).transposed()) * scale).softmax(mask: mask)
-            probs = try probs.dropout(dropout, training: dropout > 0, rng: &rng)
+            let start = layout.probabilityOffsets[s]
+            probs = try probs * keep.slice(axis: 0, start..<(start + heads * length * length)).reshaped([heads, length, length])
             outputs.append(try probs.matmul(repeated(split(v, kvHeads))).permuted([1, 0, 2]).reshaped([length, heads * d]))
         }
         return try Tensor.concat(outputs, axis: 0)
@@ -63,6 +66,8 @@ final class PackedAttentionTests: XCTestCase {
 
     func testDropoutDrawsTheMaskInSequenceHeadOrder() throws {
         try assertMatchesReference(AttentionLayout(offsets: [0, 4, 9], heads: 3, kvHeads: 3, headDim: 4, causal: false), dropout: 0.3)
+        try assertMatchesReference(AttentionLayout(offsets: [0, 6, 6, 11], heads: 4, kvHeads: 2, headDim: 4, causal: true, window: 4),
+                                   dropout: 0.3)
     }
 
     func testGradientsMatchFiniteDifferences() throws {
@@ -75,17 +80,18 @@ final class PackedAttentionTests: XCTestCase {
     }
 
     func testResultDoesNotDependOnThreadCount() throws {
-        let layout = try AttentionLayout(offsets: [0, 40, 41, 90], heads: 4, kvHeads: 2, headDim: 16, causal: true)
+        let layout = try AttentionLayout(offsets: [0, 40, 41, 90], heads: 4, kvHeads: 2, headDim: 16, causal: true, window: 17)
         let q = randomTensor([90, 64], seed: 8), k = randomTensor([90, 32], seed: 9), v = randomTensor([90, 32], seed: 10)
         let saved = Parallel.threadCount
         defer { Parallel.threadCount = saved }
         let results = try [1, 2].map { threads -> [Float] in
             Parallel.threadCount = threads
-            q.zeroGrad(); k.zeroGrad()
+            q.zeroGrad(); k.zeroGrad(); v.zeroGrad()
             var rng = RandomGenerator(seed: 3)
-            let out = try Tensor.packedAttention(query: q, key: k, value: v, layout: layout, scale: 0.25, rng: &rng)
-            try out.sum().backward()
-            return out.scalars + (try XCTUnwrap(q.grad).scalars) + (try XCTUnwrap(k.grad).scalars)
+            let out = try Tensor.packedAttention(query: q, key: k, value: v, layout: layout, scale: 0.25, dropout: 0.2,
+                                                 training: true, rng: &rng)
+            try (out * out).sum().backward()
+            return out.scalars + (try XCTUnwrap(q.grad).scalars) + (try XCTUnwrap(k.grad).scalars) + (try XCTUnwrap(v.grad).scalars)
         }
         XCTAssertEqual(results[0], results[1])
     }
@@ -95,6 +101,7 @@ final class PackedAttentionTests: XCTestCase {
             XCTAssert("\(error)".contains("never decrease"), "\(error)")
         }
         XCTAssertThrowsError(try AttentionLayout(offsets: [0, 3], heads: 3, kvHeads: 2, headDim: 4, causal: false))
+        XCTAssertThrowsError(try AttentionLayout(offsets: [0, 3], heads: 2, kvHeads: 2, headDim: 4, causal: false, window: 2))
         let layout = try AttentionLayout(offsets: [0, 3], heads: 2, kvHeads: 2, headDim: 4, causal: false)
         var rng = RandomGenerator(seed: 1)
         XCTAssertThrowsError(try Tensor.packedAttention(query: randomTensor([4, 8], seed: 1), key: randomTensor([3, 8], seed: 2),

@@ -20,7 +20,7 @@ public struct AttentionLayout: Equatable, Sendable {
     public let probabilityOffsets: [Int]
 
     /// - Throws: ``AttentionLayoutError`` when the offsets are not a non-decreasing list from 0, heads is not a
-    ///   positive multiple of kvHeads, headDim or window is not positive.
+    ///   positive multiple of kvHeads, headDim or window is not positive, or a window comes without `causal`.
     public init(offsets: [Int], heads: Int, kvHeads: Int, headDim: Int, causal: Bool, window: Int? = nil) throws {
         guard offsets.first == 0, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
             throw AttentionLayoutError("sequence offsets must start at 0 and never decrease, got \(offsets.prefix(8))")
@@ -29,7 +29,10 @@ public struct AttentionLayout: Equatable, Sendable {
             throw AttentionLayoutError("heads (\(heads)) must be a positive multiple of kv_heads (\(kvHeads))")
         }
         guard headDim > 0 else { throw AttentionLayoutError("head_dim must be positive, got \(headDim)") }
-        if let window, window < 1 { throw AttentionLayoutError("sliding window must be positive, got \(window)") }
+        if let window {
+            guard window >= 1 else { throw AttentionLayoutError("sliding window must be positive, got \(window)") }
+            guard causal else { throw AttentionLayoutError("a sliding window needs causal attention") }
+        }
         self.offsets = offsets
         self.heads = heads
         self.kvHeads = kvHeads

@@ -23,6 +23,25 @@ extension ISAFused {
         }
     }
 
+    package static func swigluForward(gate: UnsafePointer<Float>, up: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
+                                      count: Int) {
+        forEachLanes(count: count) { i, live in
+            let g = loadLanes(gate + i, live)
+            storeLanes(g / (1 + VectorMath.exp(-g)) * loadLanes(up + i, live), y + i, live)
+        }
+    }
+
+    /// With s = σ(gate): dgate = dy·up·s·(1 + gate·(1 − s)), dup = dy·gate·s.
+    package static func swigluBackward(gate: UnsafePointer<Float>, up: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                       dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>, count: Int) {
+        forEachLanes(count: count) { i, live in
+            let g = loadLanes(gate + i, live), d = loadLanes(dy + i, live)
+            let s = 1 / (1 + VectorMath.exp(-g))
+            storeLanes(d * loadLanes(up + i, live) * s * mulAdd(g, 1 - s, Lanes(repeating: 1)), dgate + i, live)
+            storeLanes(d * g * s, dup + i, live)
+        }
+    }
+
     package static func geluTanhForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         forEachLanes(count: count) { i, live in
             let v = loadLanes(x + i, live)

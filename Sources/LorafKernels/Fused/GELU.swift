@@ -21,6 +21,26 @@ extension Kernels {
         }
     }
 
+    /// y = silu(gate)·up = gate·σ(gate)·up over `count` floats: the SwiGLU gate of a Llama MLP (Shazeer 2020;
+    /// transformers' `act_fn(gate_proj(x)) * up_proj(x)` with act_fn = SiLU). y may alias either input.
+    public static func swigluForward(gate: UnsafePointer<Float>, up: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, count: Int) {
+        let set = fused
+        Parallel.forEach(count: count, grain: elementGrain) { span in
+            let at = span.lowerBound
+            set.swigluForward(gate: gate + at, up: up + at, y: y + at, count: span.count)
+        }
+    }
+
+    /// Gradient of `swigluForward`: with s = σ(gate), dgate = dy·up·s·(1 + gate·(1 − s)) and dup = dy·gate·s.
+    public static func swigluBackward(gate: UnsafePointer<Float>, up: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                      dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>, count: Int) {
+        let set = fused
+        Parallel.forEach(count: count, grain: elementGrain) { span in
+            let at = span.lowerBound
+            set.swigluBackward(gate: gate + at, up: up + at, dy: dy + at, dgate: dgate + at, dup: dup + at, count: span.count)
+        }
+    }
+
     /// y = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) over `count` floats: torch's gelu(approximate="tanh").
     /// y may alias x.
     public static func geluTanhForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {

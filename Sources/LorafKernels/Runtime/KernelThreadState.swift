@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// Per-thread state of the kernels: the reusable SGEMM pack buffers, the dequantized panel of the quantized kernels,
-/// the attention kernels' scratch,
-/// and whether the thread is already running inside a `Parallel.forEach` (nested calls then run serially).
+/// the attention kernels' scratch, and whether the thread is already running inside a `Parallel.forEach` (nested
+/// calls then run serially).
 final class KernelThreadState {
     /// Packed A block (mc×kc), owned by the thread that runs the tile loop.
     let packedA = AlignedBuffer()

@@ -85,8 +85,9 @@ enum ModelBindings: LuaBindings {
             unless grad = true. `texts` (and `pairs`) are tokenized and padded to the longest; or give \
             `input_ids` (and optionally `attention_mask`, 1 = token, and `token_type_ids`) as [batch, seq] lists of \
             lists or tensors; or `inputs` of a batch from loraf.batches. `adapter_names` picks an adapter per \
-            example: a name, or false or "" for the base model. Returns {last_hidden_state = Tensor [B, S, H], \
-            pooler_output = Tensor [B, H], logits = Tensor [B, labels]}; the fields a model lacks are nil.
+            example: a name, or false or "" for the base model. Returns {last_hidden_state = Tensor [B, S, H] (0 at \
+            padding positions: only real tokens are computed), pooler_output = Tensor [B, H], logits = Tensor \
+            [B, labels]}; the fields a model lacks are nil.
             """) { object, args in
             let options = try args.options(2, keys: ModelInputs.textKeys + ModelInputs.tensorKeys + ["adapter_names", "inputs", "grad"])
             let input = try ModelInputs.batch(options, model: object, adapterNames: try ModelInputs.adapterNames(options))

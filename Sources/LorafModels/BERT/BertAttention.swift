@@ -21,15 +21,16 @@ public final class BertSelfAttention: Module {
 
     /// hidden [N, H] (the packed tokens of a batch, `tokens`; `layout` their sequences) → context [N, H], each sequence
     /// attending within itself through the fused ``Tensor/packedAttention(query:key:value:layout:scale:dropout:training:rng:)``
-    /// with the `dropout` child's probability on the attention weights. When the `dropout` child has forward hooks,
-    /// the probabilities are computed in the padded form [B, heads, S, S] instead and passed through it, so the hooks
-    /// see (and may replace) them as in transformers.
+    /// with the `dropout` child's probability on the attention weights. When the `dropout` child has forward hooks (or
+    /// was replaced by another module), the probabilities are computed in the padded form [B, heads, S, S] instead and
+    /// passed through it, so the hooks see (and may replace) them as in transformers.
     public func forward(_ hidden: Tensor, tokens: PackedTokens, layout: AttentionLayout, _ context: ForwardContext) throws -> Tensor {
         let d = hidden.shape[1] / heads, scale = 1 / Float(d).squareRoot()
-        guard let dropout = childIfPresent("dropout") as? Dropout else { throw ModelError.invalid("BertSelfAttention lacks its dropout") }
         let q = try child("query").forward(hidden, context), k = try child("key").forward(hidden, context)
         let v = try child("value").forward(hidden, context)
-        guard dropout.forwardHooks.isEmpty else { return try paddedAttention(q, k, v, tokens: tokens, scale: scale, context) }
+        guard let dropout = childIfPresent("dropout") as? Dropout, dropout.forwardHooks.isEmpty else {
+            return try paddedAttention(q, k, v, tokens: tokens, scale: scale, context)
+        }
         return try Tensor.packedAttention(query: q, key: k, value: v, layout: layout, scale: scale, dropout: dropout.p,
                                           training: context.training, rng: &context.rng)
     }

@@ -1,9 +1,9 @@
 import LorafTensor
 
 extension ModuleList {
-    /// Runs the children of kind `Block` in index order, each on the previous one's output: `hidden` [B, S, H] →
-    /// [B, S, H]. `step(block, x, context)` is one block's forward pass (the family supplies its extra arguments:
-    /// mask, rotary tables, cache).
+    /// Runs the children of kind `Block` in index order, each on the previous one's output: `hidden` (packed tokens
+    /// [N, H], or [B, S, H] with a cache) → the same shape. `step(block, x, context)` is one block's forward pass (the
+    /// family supplies its extra arguments: attention layout or mask, rotary tables, cache).
     ///
     /// With ``checkpointsBlocks`` on, grad mode on and `checkpointable` (false while a key/value cache is filled,
     /// which a second pass would append to twice), each block runs through ``Tensor/checkpointed(name:inputs:parameters:_:)``,

@@ -10,8 +10,9 @@ import LorafTensor
 /// - `cache`: a decoder's key/value cache; the batch then continues the sequences the cache holds (generation).
 /// - `logitsToKeep`: a causal LM computes logits for the last this many positions only (nil: all), as
 ///   transformers' `logits_to_keep`; generation needs only the last.
-/// - `logitPositions`: a causal LM computes logits only at these flat positions `b·S + t` (in this order), giving
-///   logits [N, vocab]: training needs them only where a label is scored. Overrides `logitsToKeep`.
+/// - `logitPositions`: a causal LM computes logits only at these flat positions `b·S + t` (in this order, each a real
+///   token), giving logits [N, vocab]: training needs them only where a label is scored. Overrides `logitsToKeep`.
+/// - Without a cache, models compute only the real tokens (``PackedTokens``); outputs at padding slots are 0.
 /// - An attention mask may hold segment numbers 1, 2, ... instead of 1 (decoders): a token then attends only to
 ///   tokens of its own segment, which keeps examples packed into one row apart (with `positionIds` restarting
 ///   at 0 for each).

@@ -4,9 +4,10 @@ import LorafTensor
 /// The real tokens of a padded batch [B, S], packed one after another so that padding costs no work: the
 /// token-wise layers run on [N, H] (N real tokens) and attention runs per sequence (``Tensor/packedAttention(query:key:value:layout:scale:dropout:training:rng:)``).
 ///
-/// Sequences come from the attention mask: the tokens of row b with mask value m ≠ 0 form one sequence per distinct
-/// m (1 for a plain row; 1, 2, ... for examples packed into one row), in slot order, ordered by row and then by
-/// first slot. Rows without a real token contribute no sequence.
+/// Sequences come from the attention mask: the real tokens (mask ≠ 0) of each row form one sequence; with `segments`
+/// (decoders), one sequence per distinct mask value m of the row (1, 2, ... for examples packed into one row, each
+/// assumed contiguous). Tokens keep their slot order; sequences are ordered by row and then by first slot. Rows
+/// without a real token contribute no sequence.
 public struct PackedTokens {
     /// Flat slot b·S + t of each packed token, in packed order.
     public let slots: [Int]
@@ -17,17 +18,21 @@ public struct PackedTokens {
     public let batchSize: Int
     public let sequenceLength: Int
 
-    /// - Parameter attentionMask: [B, S]; 0 = padding, any other value numbers the token's segment.
-    public init(attentionMask: IntTensor) {
+    /// - Parameters:
+    ///   - attentionMask: [B, S]; 0 = padding.
+    ///   - segments: whether mask values 1, 2, ... number separate examples packed into one row (decoders'
+    ///     ``ModelInput`` convention); false (encoders): every non-zero value is the row's one sequence.
+    public init(attentionMask: IntTensor, segments: Bool = false) {
         batchSize = attentionMask.shape[0]
         sequenceLength = attentionMask.shape[1]
         var slots: [Int] = [], examples: [Int] = [], offsets = [0]
         for row in 0..<batchSize {
             let mask = Array(attentionMask.row(row))
-            var segments: [Int] = []
-            for value in mask where value != 0 && !segments.contains(value) { segments.append(value) }
-            for segment in segments {
-                for (t, value) in mask.enumerated() where value == segment {
+            var rowSegments: [Int] = []
+            for value in mask where value != 0 && !rowSegments.contains(value) { rowSegments.append(value) }
+            if !segments { rowSegments = rowSegments.isEmpty ? [] : [0] }
+            for segment in rowSegments {
+                for (t, value) in mask.enumerated() where value != 0 && (!segments || value == segment) {
                     slots.append(row * sequenceLength + t)
                     examples.append(row)
                 }
@@ -68,8 +73,8 @@ public struct PackedTokens {
 }
 
 extension ForwardContext {
-    /// Runs `body` with the rows of token tensors mapped to examples by `packed` (for mixed-adapter batches), then
-    /// restores the previous mapping.
+    /// Runs `body` with ``rowExamples`` set to `examples` (the example of each row the layers will see, e.g.
+    /// ``PackedTokens/tokenExamples``), then restores the previous mapping, also when `body` throws.
     public func withRowExamples<T>(_ examples: [Int], _ body: () throws -> T) rethrows -> T {
         let previous = rowExamples
         rowExamples = examples

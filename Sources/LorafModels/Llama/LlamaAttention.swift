@@ -83,7 +83,7 @@ public final class LlamaMLP: UnaryModule {
     }
 
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
-        let gated = try child("gate_proj").forward(x, context).silu() * child("up_proj").forward(x, context)
+        let gated = try Tensor.swiglu(gate: child("gate_proj").forward(x, context), up: child("up_proj").forward(x, context))
         return try child("down_proj").forward(gated, context)
     }
 }

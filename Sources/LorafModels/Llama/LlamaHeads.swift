@@ -29,29 +29,37 @@ public final class LlamaForCausalLM: Module, TransformerModel {
     /// input ids [B, S] → logits [B, S, vocab] (or [B, logitsToKeep, vocab], or [N, vocab] at the N
     /// `logitPositions`) and the hidden states. Without a cache only real tokens are computed (padding positions'
     /// hidden states and logits are 0).
-    /// - Throws: `ModelError.invalid` for a logit position outside 0..<B·S or at a padding slot; the body's errors.
+    /// - Throws: `ModelError.invalid` for a logit position outside 0..<B·S, or (without a cache) at a padding slot;
+    ///   the body's errors.
     public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
         guard let body = childIfPresent("model") as? LlamaModel else { throw ModelError.invalid("LlamaForCausalLM lacks 'model'") }
-        guard input.cache == nil else {
-            var output = try body.forward(input, context)
-            output.logits = try child("lm_head").forward(keptPositions(output.lastHiddenState, input), context)
-            return output
-        }
-        let (tokens, packed) = try body.forwardPacked(input, context)
-        var output = ModelOutput(lastHiddenState: try packed.unpacked(tokens))
-        guard let positions = input.logitPositions else {
-            output.logits = try child("lm_head").forward(keptPositions(output.lastHiddenState, input), context)
-            return output
-        }
         let rows = input.batchSize * input.sequenceLength
-        let indices = try zip(positions, packed.packedIndices(ofSlots: positions)).map { position, index -> Int in
-            guard position >= 0, position < rows else {
-                throw ModelError.invalid("logit position \(position) is outside 0..<\(rows) (batch × sequence length)")
-            }
-            guard let index else { throw ModelError.invalid("logit position \(position) is a padding slot (attention mask 0)") }
-            return index
+        if let bad = input.logitPositions?.first(where: { $0 < 0 || $0 >= rows }) {
+            throw ModelError.invalid("logit position \(bad) is outside 0..<\(rows) (batch × sequence length)")
         }
-        let picked = try Tensor.embedding(IntTensor(shape: [indices.count], scalars: indices), weight: tokens)
+        var output: ModelOutput
+        var picked: Tensor?
+        if input.cache == nil {
+            let (hidden, packing) = try body.forwardPacked(input, context)
+            output = ModelOutput(lastHiddenState: try packing.unpacked(hidden))
+            if let positions = input.logitPositions {
+                let indices = try zip(positions, packing.packedIndices(ofSlots: positions)).map { position, index -> Int in
+                    guard let index else { throw ModelError.invalid("logit position \(position) is a padding slot (attention mask 0)") }
+                    return index
+                }
+                picked = try Tensor.embedding(IntTensor(shape: [indices.count], scalars: indices), weight: hidden)
+            }
+        } else {
+            output = try body.forward(input, context)
+            if let positions = input.logitPositions {
+                picked = try Tensor.embedding(IntTensor(shape: [positions.count], scalars: positions),
+                                              weight: output.lastHiddenState.reshaped([rows, config.hiddenSize]))
+            }
+        }
+        guard let picked, let positions = input.logitPositions else {
+            output.logits = try child("lm_head").forward(keptPositions(output.lastHiddenState, input), context)
+            return output
+        }
         output.logits = try context.withRowExamples(positions.map { $0 / input.sequenceLength }) {
             try child("lm_head").forward(picked, context)
         }

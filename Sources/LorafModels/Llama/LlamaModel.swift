@@ -29,8 +29,8 @@ public final class LlamaModel: Module, TransformerModel {
     /// the cached sequences in the padded form and the cache grows by S positions.
     public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
         guard input.cache != nil else {
-            let (hidden, packed) = try forwardPacked(input, context)
-            return ModelOutput(lastHiddenState: try packed.unpacked(hidden))
+            let (hidden, packing) = try forwardPacked(input, context)
+            return ModelOutput(lastHiddenState: try packing.unpacked(hidden))
         }
         return ModelOutput(lastHiddenState: try forwardCached(input, context))
     }
@@ -38,9 +38,9 @@ public final class LlamaModel: Module, TransformerModel {
     /// The batch's real tokens only (``PackedTokens``: each segment of each row is a sequence, causal attention
     /// within it): the final-normed states [N, H] and the packing. Positions are `input.positionIds` at those tokens,
     /// or the count of real tokens before each in its row.
-    public func forwardPacked(_ input: ModelInput, _ context: ForwardContext) throws -> (hidden: Tensor, tokens: PackedTokens) {
+    public func forwardPacked(_ input: ModelInput, _ context: ForwardContext) throws -> (hidden: Tensor, packing: PackedTokens) {
         let (embed, layers) = try parts()
-        let packed = PackedTokens(attentionMask: input.attentionMask)
+        let packed = PackedTokens(attentionMask: input.attentionMask, segments: true)
         let rowPositions = try input.positionIds?.scalars
             ?? DecoderInputs.defaultPositions(input.attentionMask, past: 0, new: input.sequenceLength)
         let rotary = try DecoderInputs.rotaryTables(positions: packed.slots.map { rowPositions[$0] }, inverseFrequencies: inverseFrequencies)

@@ -11,8 +11,8 @@ extension Tensor {
     ///   - query: [N, heads·d]; `key`, `value`: [N, kvHeads·d] (N = `layout.tokenCount`).
     ///   - scale: multiplies the scores (transformers: 1/√d).
     ///   - dropout: probability of zeroing each attention probability in training (survivors scaled by 1/(1−p)); the
-    ///     mask is drawn from `rng` as ``dropout(_:training:rng:)`` draws it, one draw per entry of every sequence's
-    ///     heads·L×L probabilities, in sequence-then-head order.
+    ///     mask is ``dropout(_:training:rng:)`` of a vector of ones with one entry per probability (every sequence's
+    ///     heads·L×L, in sequence-then-head order).
     /// - Returns: [N, heads·d]. Gradients flow to all three inputs
     ///   (``LorafKernels/Kernels/packedAttentionBackward(_:scale:dOut:q:k:v:keep:probabilities:dq:dk:dv:)``).
     /// - Throws: `TensorError.shapeMismatch` when the shapes disagree with `layout`; `invalidArgument` for a dropout
@@ -27,8 +27,8 @@ extension Tensor {
         }
         guard p >= 0, p < 1 else { throw TensorError.invalidArgument(op: "packed_attention", message: "dropout probability \(p) is outside [0, 1)") }
         let q = query.contiguousData(), k = key.contiguousData(), v = value.contiguousData()
-        let keep = training && p > 0 ? dropoutMultipliers(count: layout.probabilityCount, p: p, rng: &rng) : nil
         let probabilities = try Tensor(allocating: [layout.probabilityCount], op: "packed_attention")
+        let keep = training && p > 0 ? try dropoutMultipliers(count: layout.probabilityCount, p: p, rng: &rng) : nil
         let out = try Tensor(allocating: [n, layout.heads * d], op: "packed_attention")
         Kernels.packedAttentionForward(layout, scale: scale, q: q.data, k: k.data, v: v.data, keep: keep.map { UnsafePointer($0.data) },
                                        probabilities: probabilities.data, out: out.data)
@@ -42,13 +42,8 @@ extension Tensor {
         }
     }
 
-    /// `count` inverted-dropout multipliers (0 with probability p, else 1/(1−p)), drawn as ``dropout(_:training:rng:)``.
-    private static func dropoutMultipliers(count: Int, p: Float, rng: inout RandomGenerator) -> Tensor {
-        let scale = 1 / (1 - p)
-        let threshold = UInt64((Double(p) * 16_777_216).rounded(.up))
-        let keep = Tensor(uninitialized: [count])
-        let data = keep.data
-        rng.draws(count) { i, word in data[i] = word >> 40 < threshold ? 0 : scale }
-        return keep
+    /// `count` inverted-dropout multipliers (0 with probability p, else 1/(1−p)): ``dropout(_:training:rng:)`` of ones.
+    private static func dropoutMultipliers(count: Int, p: Float, rng: inout RandomGenerator) throws -> Tensor {
+        try Tensor(repeating: 1, shape: [count]).dropout(p, training: true, rng: &rng)
     }
 }

@@ -37,7 +37,7 @@ extension Tensor {
         let rows = count / Swift.max(cols, 1)
         let x = contiguousData(), w = weight.contiguousData()
         let out = Tensor(uninitialized: shape)
-        let zeroMean = Tensor(zeros: [rows]), rstd = Tensor(uninitialized: [rows])
+        let zeroMean = Tensor(uninitialized: [rows]), rstd = Tensor(uninitialized: [rows])   // the kernel writes mean 0
         Kernels.layerNormForward(x: x.data, gamma: w.data, beta: nil, y: out.data, mean: zeroMean.data, rstd: rstd.data,
                                  rows: rows, cols: cols, eps: eps, centered: false)
         return Tensor.record(out, name: "rms_norm", inputs: [self, weight]) { dy, needs in

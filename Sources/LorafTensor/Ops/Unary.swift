@@ -50,6 +50,26 @@ extension Tensor {
         }
     }
 
+    /// SwiGLU's gate (Shazeer 2020, "GLU variants"; transformers' LlamaMLP): silu(gate) ⊙ up in one fused, parallel
+    /// pass, `gate` and `up` of the same shape. Gradients: dgate = g ⊙ up ⊙ σ(gate)(1 + gate(1 − σ(gate))),
+    /// dup = g ⊙ silu(gate).
+    /// - Throws: `TensorError.shapeMismatch` when the shapes differ.
+    public static func swiglu(gate: Tensor, up: Tensor) throws -> Tensor {
+        guard gate.shape == up.shape else {
+            throw TensorError.shapeMismatch(op: "swiglu", lhs: gate.shape, rhs: up.shape, detail: "gate and up must have the same shape")
+        }
+        let g = gate.contiguousData(), u = up.contiguousData()
+        let out = Tensor(uninitialized: gate.shape)
+        Kernels.swigluForward(gate: g.data, up: u.data, y: out.data, count: out.count)
+        let (savedGate, savedUp) = (g.detached(), u.detached())
+        return record(out, name: "swiglu", inputs: [gate, up]) { dy, _ in
+            let dGate = Tensor(uninitialized: savedGate.shape), dUp = Tensor(uninitialized: savedUp.shape)
+            Kernels.swigluBackward(gate: savedGate.data, up: savedUp.data, dy: dy.contiguousData().data, dgate: dGate.data,
+                                   dup: dUp.data, count: dGate.count)
+            return [dGate, dUp]
+        }
+    }
+
     /// σ(x) = 1 / (1 + e⁻ˣ). d/dx = σ(1 − σ).
     public func sigmoid() -> Tensor {
         let out = mapElements { 1 / (1 + Foundation.exp(-$0)) }
