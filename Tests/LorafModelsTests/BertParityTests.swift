@@ -38,6 +38,27 @@ final class BertParityTests: XCTestCase {
         }
     }
 
+    /// Padding is not computed: its hidden states are 0, a row of padding only leaves the other rows unchanged, and a
+    /// batch without any real token still runs (classification logits from the zero pooled input).
+    func testPaddingSlotsAreZeroAndEmptyRowsRun() throws {
+        let model = try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 2), seed: 1)
+        func run(_ ids: [[Int]], _ mask: [[Int]]) throws -> ModelOutput {
+            let shape = [ids.count, ids[0].count]
+            return try GradMode.disabled {
+                try model.forward(ModelInput(inputIds: IntTensor(shape: shape, scalars: ids.flatMap { $0 }),
+                                             attentionMask: IntTensor(shape: shape, scalars: mask.flatMap { $0 })), model.makeContext())
+            }
+        }
+        let mixed = try run([[101, 7592, 2088, 102], [101, 102, 0, 0], [0, 0, 0, 0]], [[1, 1, 1, 1], [1, 1, 0, 0], [0, 0, 0, 0]])
+        let alone = try run([[101, 102]], [[1, 1]])
+        let hidden = 384, states = mixed.lastHiddenState.scalars
+        XCTAssertEqual(Array(states[((4 + 2) * hidden)...]).filter { $0 != 0 }.count, 0, "padding slots hold 0")
+        XCTAssertLessThan(maxAbsDifference(Array(states[(4 * hidden)..<(6 * hidden)]), alone.lastHiddenState.scalars), 1e-5)
+        let empty = try run([[0, 0]], [[0, 0]])
+        XCTAssertEqual(try XCTUnwrap(empty.logits).shape, [1, 2])
+        XCTAssertEqual(empty.lastHiddenState.scalars.filter { $0 != 0 }.count, 0)
+    }
+
     func testModuleTreeUsesHuggingFaceNames() throws {
         let model = try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 2))
         let paths = Set(model.namedModules().map(\.path))

@@ -59,6 +59,25 @@ final class DecoderParityTests: XCTestCase {
         XCTAssertLessThan(maxAbsDifference(row0, try XCTUnwrap(alone.logits).scalars), 1e-5)
     }
 
+    /// `logitPositions` picks the same logits from the packed pass and from the padded pass with a cache, and a
+    /// padding slot (not computed without a cache) is a clear error.
+    func testLogitPositionsWithAndWithoutACache() throws {
+        let model = try ModelLoader.load(folder.appendingPathComponent("llama"), task: .causalLM)
+        let ids = try IntTensor(shape: [2, 4], scalars: [0, 5, 9, 13, 4, 8, 15, 16])
+        let mask = try IntTensor(shape: [2, 4], scalars: [0, 1, 1, 1, 1, 1, 1, 1])
+        func logits(_ positions: [Int], cache: KeyValueCache?) throws -> Tensor {
+            var input = try ModelInput(inputIds: ids, attentionMask: mask, cache: cache)
+            input.logitPositions = positions
+            let output = try GradMode.disabled { try model.forward(input, model.makeContext()) }
+            return output.logits ?? Tensor(zeros: [0])
+        }
+        let packed = try logits([3, 5, 1], cache: nil), cached = try logits([3, 5, 1], cache: KeyValueCache())
+        XCTAssertEqual(packed.shape, [3, cached.shape[1]])
+        XCTAssertLessThan(maxAbsDifference(packed.scalars, cached.scalars), 1e-5)
+        XCTAssertThrowsError(try logits([0], cache: nil)) { error in XCTAssert("\(error)".contains("padding slot"), "\(error)") }
+        XCTAssertThrowsError(try logits([8], cache: nil)) { error in XCTAssert("\(error)".contains("outside 0..<8"), "\(error)") }
+    }
+
     func testGGUFNameTableRoundTrips() {
         XCTAssertEqual(GGUFLlamaNames.huggingFaceName("blk.12.attn_q.weight"), "model.layers.12.self_attn.q_proj.weight")
         XCTAssertEqual(GGUFLlamaNames.huggingFaceName("token_embd.weight"), "model.embed_tokens.weight")
