@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import LorafTensor
 import LorafTestSupport
@@ -93,6 +94,57 @@ final class FusedKernelTests: XCTestCase {
                 XCTAssertLessThan(maxAbsDifference(dgamma, dgammaRef), 1e-4 * Float(rows))
                 XCTAssertLessThan(maxAbsDifference(dbeta, dbetaRef), 1e-4 * Float(rows))
             } }
+        }
+    }
+
+    /// RMSNorm (`centered: false`) and SwiGLU on every ISA the machine runs, against Double references of their formulas.
+    func testRMSNormAndSwiGLUOnEveryISA() {
+        let (rows, cols) = (7, 45)
+        var generator = RandomGenerator(seed: 21)
+        let x = randomFloats(rows * cols, in: -3...3, using: &generator), dy = randomFloats(rows * cols, using: &generator)
+        let gamma = randomFloats(cols, in: 0.5...1.5, using: &generator)
+        var (yRef, dxRef, dgammaRef) = ([Double](repeating: 0, count: rows * cols), [Double](repeating: 0, count: rows * cols),
+                                        [Double](repeating: 0, count: cols))
+        for r in 0..<rows {
+            let row = (0..<cols).map { Double(x[r * cols + $0]) }
+            let inv = 1 / (row.reduce(0) { $0 + $1 * $1 } / Double(cols) + 1e-6).squareRoot()
+            let g = (0..<cols).map { Double(dy[r * cols + $0]) * Double(gamma[$0]) }
+            let gxMean = (0..<cols).reduce(0) { $0 + g[$1] * row[$1] * inv } / Double(cols)
+            for j in 0..<cols {
+                yRef[r * cols + j] = row[j] * inv * Double(gamma[j])
+                dxRef[r * cols + j] = inv * (g[j] - row[j] * inv * gxMean)
+                dgammaRef[j] += Double(dy[r * cols + j]) * row[j] * inv
+            }
+        }
+        let up = randomFloats(rows * cols, using: &generator)
+        func sigmoid(_ v: Float) -> Double { 1 / (1 + Foundation.exp(-Double(v))) }
+        let swigluRef = (0..<(rows * cols)).map { Double(x[$0]) * sigmoid(x[$0]) * Double(up[$0]) }
+        let dGateRef = (0..<(rows * cols)).map { i -> Double in
+            let s = sigmoid(x[i])
+            return Double(dy[i]) * Double(up[i]) * s * (1 + Double(x[i]) * (1 - s))
+        }
+        let dUpRef = (0..<(rows * cols)).map { Double(dy[$0]) * Double(x[$0]) * sigmoid(x[$0]) }
+        func worst(_ a: [Float], _ b: [Double]) -> Double { zip(a, b).reduce(0) { max($0, abs(Double($1.0) - $1.1)) } }
+        for isa in runnableISAs {
+            var (y, mean, rstd) = ([Float](repeating: 0, count: rows * cols), [Float](repeating: 1, count: rows), [Float](repeating: 0, count: rows))
+            var (dx, dgamma) = ([Float](repeating: .nan, count: rows * cols), [Float](repeating: 0, count: cols))
+            var (swiglu, dGate, dUp) = ([Float](repeating: 0, count: rows * cols), [Float](repeating: 0, count: rows * cols),
+                                        [Float](repeating: 0, count: rows * cols))
+            withKernelSettings(threads: 2, isa: isa) {
+                Kernels.layerNormForward(x: x, gamma: gamma, beta: nil, y: &y, mean: &mean, rstd: &rstd, rows: rows, cols: cols,
+                                         eps: 1e-6, centered: false)
+                Kernels.layerNormBackward(dy: dy, x: x, mean: mean, rstd: rstd, gamma: gamma, dx: &dx, dgamma: &dgamma, dbeta: nil,
+                                          rows: rows, cols: cols, centered: false)
+                Kernels.swigluForward(gate: x, up: up, y: &swiglu, count: rows * cols)
+                Kernels.swigluBackward(gate: x, up: up, dy: dy, dgate: &dGate, dup: &dUp, count: rows * cols)
+            }
+            XCTAssertEqual(mean, [Float](repeating: 0, count: rows), "rms mean \(isa)")
+            XCTAssertLessThan(worst(y, yRef), 1e-5, "rms forward \(isa)")
+            XCTAssertLessThan(worst(dx, dxRef), 1e-5, "rms backward \(isa)")
+            XCTAssertLessThan(worst(dgamma, dgammaRef), 1e-4, "rms dgamma \(isa)")
+            XCTAssertLessThan(worst(swiglu, swigluRef), 1e-5, "swiglu forward \(isa)")
+            XCTAssertLessThan(worst(dGate, dGateRef), 1e-5, "swiglu dgate \(isa)")
+            XCTAssertLessThan(worst(dUp, dUpRef), 1e-5, "swiglu dup \(isa)")
         }
     }
 
