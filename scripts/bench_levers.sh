@@ -29,15 +29,7 @@ M = loraf.train{model = model, train = loraf.dataset("data/sst2/train.txt", {lim
                 batch_size = 32, max_length = 64, log_every = 100000, max_steps = $steps, seed = 42}
 LUA
   ;;
-  smollm2) python3 - "$work/train.jsonl" "$((8 * steps))" <<'PY'
-import json, sys
-with open(sys.argv[1], "w") as out:
-    for line in list(open("data/sst2/train.txt", encoding="utf-8"))[:int(sys.argv[2])]:
-        label, text = line.rstrip("\n").split(" ", 1)
-        out.write(json.dumps({"messages": [
-            {"role": "user", "content": "Is this review positive or negative? Answer with one word.\n\nReview: " + text},
-            {"role": "assistant", "content": "positive" if label == "1" else "negative"}]}) + "\n")
-PY
+  smollm2) python3 scripts/sst2_chat_jsonl.py "$work/train.jsonl" "$((8 * steps))"
   cat > "$work/job.lua" <<LUA
 local lm = loraf.load_model("models/SmolLM2-135M-Instruct.Q4_1.gguf")
 lm:adapt{strategy = "lora", r = 16, lora_alpha = 32, lora_dropout = 0.05, target_modules = "all-linear", seed = 42}

@@ -48,11 +48,17 @@ public struct PackedTokens {
     public var count: Int { slots.count }
 
     /// The values of `x` [B, S] at the packed tokens → [N].
+    /// - Throws: `ModelError.invalid` when `x` is not [B, S] like the mask these tokens came from.
     public func gather(_ x: IntTensor) throws -> IntTensor {
-        try IntTensor(shape: [count], scalars: slots.map { x.scalars[$0] })
+        guard x.shape == [batchSize, sequenceLength] else {
+            throw ModelError.invalid("expected [\(batchSize), \(sequenceLength)] like the attention mask, got \(x.shape)")
+        }
+        return try IntTensor(shape: [count], scalars: slots.map { x.scalars[$0] })
     }
 
-    /// Token states `packed` [N, H] put back at their slots of a [B, S, H] tensor whose padding positions hold 0.
+    /// Token states `packed` [N, H] put back at their slots of a [B, S, H] tensor whose padding positions hold 0
+    /// (differentiable: the gradient is gathered back).
+    /// - Throws: `TensorError.shapeMismatch` unless `packed` has N rows.
     public func unpacked(_ packed: Tensor) throws -> Tensor {
         try packed.scatteredRows(to: slots, rowCount: batchSize * sequenceLength)
             .reshaped([batchSize, sequenceLength, packed.shape[1]])

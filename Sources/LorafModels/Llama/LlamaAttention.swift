@@ -31,6 +31,7 @@ public final class LlamaAttention: Module {
     /// hidden [N, H] (the packed tokens of a batch, ``PackedTokens``) → [N, H], each sequence of `layout`
     /// attending causally within itself (``Tensor/packedAttention(query:key:value:layout:scale:dropout:training:rng:)``);
     /// `rotary` holds each token's cos/sin [N, d/2].
+    /// - Throws: tensor shape errors when `hidden`, `layout` and `rotary` disagree; the projections' errors.
     public func forward(_ hidden: Tensor, layout: AttentionLayout, rotary: (cos: Tensor, sin: Tensor), _ context: ForwardContext) throws -> Tensor {
         let (q, k, v) = try projections(hidden, rotary: rotary, context)
         let attended = try Tensor.packedAttention(query: q, key: k, value: v, layout: layout, scale: 1 / Float(headDim).squareRoot(),

@@ -38,6 +38,8 @@ public final class LlamaModel: Module, TransformerModel {
     /// The batch's real tokens only (``PackedTokens``: each segment of each row is a sequence, causal attention
     /// within it): the final-normed states [N, H] and the packing. Positions are `input.positionIds` at those tokens,
     /// or the count of real tokens before each in its row.
+    /// - Throws: `ModelError.invalid` when the model lacks its children or an id is outside the vocabulary; tensor shape
+    ///   errors.
     public func forwardPacked(_ input: ModelInput, _ context: ForwardContext) throws -> (hidden: Tensor, packing: PackedTokens) {
         let (embed, layers) = try parts()
         let packed = PackedTokens(attentionMask: input.attentionMask, segments: true)
