@@ -48,16 +48,15 @@ package enum VNNIQuant {
     private static func quantizeBlock(_ x: UnsafePointer<Float>, low: UnsafeMutableRawPointer,
                                       high: UnsafeMutableRawPointer) -> (scale: Float, sum: Int32) {
         let (first, second) = (Float32x16.load(x), Float32x16.load(x + 16))
-        let (a, b) = (first.lanes, second.lanes)
-        // x · 0 is 0 for finite x and NaN for NaN or ±∞: one NaN makes the sum NaN.
-        guard (a * 0 + b * 0).sum() == 0 else { return (.nan, 0) }
-        let d = max(pointwiseMax(a, -a).max(), pointwiseMax(b, -b).max()) / 127, inverse = 1 / d
+        let largest = first.magnitudeBits.largestUnsigned(with: second.magnitudeBits)
+        guard largest < 0x7F80_0000 else { return (.nan, 0) }   // a NaN or ±∞ in the block
+        let d = Float(bitPattern: largest) / 127, inverse = 1 / d
         guard d > 0, inverse.isFinite else { return (0, 0) }
         let scale = Float32x16(SIMD16<Float>(repeating: inverse))
         let (q0, q1) = ((first * scale).roundedToInt32, (second * scale).roundedToInt32)
         low.storeBytes(of: narrowedToBytes(q0), as: SIMD16<Int8>.self)
         high.storeBytes(of: narrowedToBytes(q1), as: SIMD16<Int8>.self)
-        return (d, q0.lanes.wrappedSum() &+ q1.lanes.wrappedSum())
+        return (d, (q0 &+ q1).wrappingSum)
     }
 
     /// Block `b` of a quantized row: its scale d, its sum S and its 32 quants in element order (for tests and

@@ -70,6 +70,6 @@ private struct Int8Tile {
             let first = 4 * fullGroups, lastBlock = blocks - 1
             group(fullGroups, (first, min(first + 1, lastBlock), min(first + 2, lastBlock), lastBlock))
         }
-        return SIMD4(a0.lanes.sum(), a1.lanes.sum(), a2.lanes.sum(), a3.lanes.sum())
+        return SIMD4(a0.sum, a1.sum, a2.sum, a3.sum)
     }
 }

@@ -27,6 +27,7 @@ struct Int32x16 {
     @inline(__always) static func & (a: Int32x16, b: Int32x16) -> Int32x16 { Int32x16(Builtin.and_Vec16xInt32(a.value, b.value)) }
     @inline(__always) static func ^ (a: Int32x16, b: Int32x16) -> Int32x16 { Int32x16(Builtin.xor_Vec16xInt32(a.value, b.value)) }
     @inline(__always) static func &- (a: Int32x16, b: Int32x16) -> Int32x16 { Int32x16(Builtin.sub_Vec16xInt32(a.value, b.value)) }
+    @inline(__always) static func &+ (a: Int32x16, b: Int32x16) -> Int32x16 { Int32x16(Builtin.add_Vec16xInt32(a.value, b.value)) }
     /// Logical right shift of every 32-bit lane by `count` (< 32).
     @inline(__always) static func &>> (a: Int32x16, count: Int32) -> Int32x16 {
         Int32x16(Builtin.lshr_Vec16xInt32(a.value, Int32x16(SIMD16<Int32>(repeating: count)).value))
@@ -40,6 +41,15 @@ struct Int32x16 {
     @inline(__always)
     func dotBytes(_ unsigned: Int32x16, _ signed: Int32x16) -> Int32x16 {
         Int32x16(Builtin.int_x86_avx512_vpdpbusd_512(value, unsigned.value, signed.value))
+    }
+
+    /// The sum of the 16 lanes, wrapping on overflow (a vpaddd/vpshufd ladder).
+    @inline(__always) var wrappingSum: Int32 { Int32(Builtin.int_vector_reduce_add_Vec16xInt32(value)) }
+
+    /// The largest lane of `self` and `other`, both read as UInt32 (vpmaxud ladder).
+    @inline(__always)
+    func largestUnsigned(with other: Int32x16) -> UInt32 {
+        UInt32(Builtin.int_vector_reduce_umax_Vec16xInt32(Builtin.int_umax_Vec16xInt32(value, other.value)))
     }
 
     /// The lanes as floats (exact below 2^24; vcvtdq2ps).
@@ -74,6 +84,13 @@ struct Float32x16 {
         Float32x16(Builtin.int_x86_avx512_permvar_sf_512(value, Int32x16(indices).value))
     }
 
+    /// The bit patterns of |lane| (sign bit cleared): for finite lanes they order as the magnitudes do, and a lane
+    /// is NaN or ±∞ exactly when its pattern is at least 0x7F80_0000.
+    @inline(__always)
+    var magnitudeBits: Int32x16 {
+        Int32x16(Builtin.bitcast_Vec16xFPIEEE32_Vec16xInt32(value)) & Int32x16(repeating: 0x7FFF_FFFF)
+    }
+
     /// Each lane rounded to the nearest integer, ties to even, as Int32 (vcvtps2dq). The lanes must be finite and
     /// within Int32's range (LLVM leaves other values undefined).
     @inline(__always)
@@ -91,6 +108,13 @@ struct Float32x16 {
     }
 
     var lanes: SIMD16<Float> { unsafeBitCast(self, to: SIMD16<Float>.self) }
+
+    /// The sum of the 16 lanes, by halving (inlined; the standard library's `sum()` is a call).
+    @inline(__always)
+    var sum: Float {
+        let eight = lanes.lowHalf + lanes.highHalf, four = eight.lowHalf + eight.highHalf, two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
+    }
 }
 
 /// Sixteen Int32 lanes narrowed to their low bytes (vpmovdb).

@@ -7,8 +7,8 @@ import LorafKernelsVNNI
 #endif
 
 /// The int8-activation kernels (LorafKernelsVNNI) against their scalar twin `Int8ActivationReference`: the quantized
-/// blocks bit for bit, the products to 1e-6 relative to Σ|block terms| (only the float rounding of the scaling
-/// differs); and against the exact float product within the rounding bound of the activations.
+/// blocks bit for bit, the products to 1e-6 relative to the sum of the |products| (only the float rounding of the
+/// scaling differs); and against the exact float product within the rounding bound of the activations.
 final class Int8ActivationTests: XCTestCase {
     let formats: [QuantFormat] = [.q4_0, .q4_1, .q8_0]
 

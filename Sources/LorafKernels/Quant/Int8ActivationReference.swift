@@ -24,32 +24,28 @@ enum Int8ActivationReference {
     }
 
     /// The kernel's value of one row of W (`format` Q4_0, Q4_1 or Q8_0, blocks at `row`) dotted with `blocks`, in
-    /// Double, and Σ_b |term_b|, the scale of the float rounding the kernel adds.
+    /// Double, and Σ_b (|d_w·d_x|·Σ_j |q_w,j·q_x,j| + |m_w·d_x·S|), which bounds every partial sum the kernel
+    /// rounds in float (the scale of its error).
     static func dot(_ format: QuantFormat, row: UnsafeRawPointer, _ blocks: [Block]) -> (value: Double, magnitude: Double) {
         var value = 0.0, magnitude = 0.0
         for (b, x) in blocks.enumerated() {
             let p = row + b * format.blockBytes
-            let (d, dx) = (Double(halfToFloat(p)), Double(x.scale))
-            var term: Double
+            let scale = Double(halfToFloat(p)) * Double(x.scale)
+            let weights: [Int32]
+            var offset = 0.0
             switch format {
-            case .q4_0:
-                term = d * dx * Double(integerDot(x.quants) { j in Int32(nibble(p + 2, j)) - 8 })
+            case .q4_0: weights = (0..<32).map { Int32(nibble(p + 2, $0)) - 8 }
             case .q4_1:
-                term = d * dx * Double(integerDot(x.quants) { j in Int32(nibble(p + 4, j)) })
-                term += Double(halfToFloat(p + 2)) * dx * Double(x.sum)
-            case .q8_0:
-                term = d * dx * Double(integerDot(x.quants) { j in Int32(p.load(fromByteOffset: 2 + j, as: Int8.self)) })
+                weights = (0..<32).map { Int32(nibble(p + 4, $0)) }
+                offset = Double(halfToFloat(p + 2)) * Double(x.scale) * Double(x.sum)
+            case .q8_0: weights = (0..<32).map { Int32(p.load(fromByteOffset: 2 + $0, as: Int8.self)) }
             default: preconditionFailure("\(format) has no int8 kernel")
             }
-            value += term
-            magnitude += abs(term)
+            let products = zip(weights, x.quants).map { $0 * Int32($1) }
+            value += scale * Double(products.reduce(0, +)) + offset
+            magnitude += abs(scale) * Double(products.reduce(0) { $0 + abs($1) }) + abs(offset)
         }
         return (value, magnitude)
-    }
-
-    /// Σ_j weight(j) · quants[j] in integers.
-    private static func integerDot(_ quants: [Int8], _ weight: (Int) -> Int32) -> Int32 {
-        (0..<32).reduce(0) { $0 + weight($1) * Int32(quants[$1]) }
     }
 
     /// Element j (0..<32) of 16 bytes of nibbles: j in the low nibble of byte j, j + 16 in its high one.
