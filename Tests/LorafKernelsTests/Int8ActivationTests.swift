@@ -12,12 +12,13 @@ import LorafKernelsVNNI
 final class Int8ActivationTests: XCTestCase {
     let formats: [QuantFormat] = [.q4_0, .q4_1, .q8_0]
 
-    override func setUpWithError() throws {
+    func requireVNNI() throws {
         try XCTSkipUnless(CPU.detectedVNNI, "this CPU has no AVX-512 VNNI: the int8-activation kernels cannot run")
     }
 
     #if canImport(LorafKernelsVNNI)
-    func testQuantizedBlocksMatchTwin() {
+    func testQuantizedBlocksMatchTwin() throws {
+        try requireVNNI()
         var generator = RandomGenerator(seed: 11)
         var x = randomFloats(32 * 9, in: -3...3, using: &generator)
         for j in 32..<64 { x[j] = 0 }                      // an all-zero block
@@ -42,7 +43,8 @@ final class Int8ActivationTests: XCTestCase {
 
     /// Odd row counts (partial 4-row tiles), 3 and 18 blocks (partial groups of four), several rows of x, accumulate
     /// on and off, one and two threads.
-    func testProductsMatchTwin() {
+    func testProductsMatchTwin() throws {
+        try requireVNNI()
         for format in formats {
             for (n, k) in [(1, 96), (5, 128), (37, 576), (4, 32)] {
                 for m in [1, 3] {
@@ -62,7 +64,8 @@ final class Int8ActivationTests: XCTestCase {
     }
 
     /// |int8 − exact| ≤ Σ_p |W[r, p]| · d_x(p) / 2 (each x rounded to within half a step of its block), plus float slack.
-    func testStaysWithinTheRoundingBoundOfTheFloatProduct() {
+    func testStaysWithinTheRoundingBoundOfTheFloatProduct() throws {
+        try requireVNNI()
         for format in formats {
             let (m, n, k) = (2, 29, 576)
             var generator = RandomGenerator(seed: 5 &+ UInt64(format.rawValue))
@@ -92,12 +95,13 @@ final class Int8ActivationTests: XCTestCase {
         }
     }
 
-    /// Without VNNI (ISA forced below avx512), for formats without an int8 kernel and for m ≥ 8, `.int8` is the float path.
+    /// Without VNNI (none on this CPU, or the ISA forced below avx512), for formats without an int8 kernel and for
+    /// m ≥ 8, `.int8` is the float path, bit for bit.
     func testFallsBackToTheFloatPath() {
         for (format, m, isa) in [(QuantFormat.q4_1, 1, ISA.avx2), (.q4_K, 1, .avx512), (.q8_0, 8, .avx512), (.q4_0, 2, .baseline)] {
             withKernelSettings(threads: 1, isa: isa) {
                 let (n, k) = (7, testColumns(format))
-                XCTAssertEqual(Kernels.hasInt8Kernel(format), false || (isa == .avx512 && format != .q4_K))
+                XCTAssertEqual(Kernels.hasInt8Kernel(format), CPU.detectedVNNI && CPU.isa == .avx512 && format != .q4_K)
                 var generator = RandomGenerator(seed: 3)
                 let x = randomFloats(m * k, using: &generator)
                 let bytes = randomQuantizedBytes(format, rows: n, columns: k, seed: 4)
