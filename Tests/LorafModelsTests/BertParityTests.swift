@@ -59,6 +59,36 @@ final class BertParityTests: XCTestCase {
         XCTAssertEqual(empty.lastHiddenState.scalars.filter { $0 != 0 }.count, 0)
     }
 
+    /// `headOnly` (the last block finishes only each row's first token) gives the same logits and parameter
+    /// gradients as the full pass, with a row whose first slot is padding and a row without any token.
+    func testHeadOnlyGivesTheSameLogitsAndGradients() throws {
+        let model = try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 2), seed: 1)
+        let ids = [101, 7592, 2088, 102, 0, 101, 2088, 102, 101, 102, 0, 0, 0, 0, 0, 0]
+        let mask = [1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]
+        let watched = ["bert.encoder.layer.5.output.dense.weight", "bert.encoder.layer.5.attention.self.query.weight",
+                       "bert.encoder.layer.0.attention.self.value.weight", "classifier.weight"]
+        let parameters = Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.path, $0.tensor) })
+        for name in watched { _ = parameters[name]?.requiringGrad() }
+        func run(headOnly: Bool) throws -> (logits: [Float], hidden: Tensor, grads: [[Float]]) {
+            var input = try ModelInput(inputIds: IntTensor(shape: [4, 4], scalars: ids), attentionMask: IntTensor(shape: [4, 4], scalars: mask))
+            input.headOnly = headOnly
+            for name in watched { parameters[name]?.zeroGrad() }
+            let output = try model.forward(input, model.makeContext())
+            let logits = try XCTUnwrap(output.logits)
+            try (logits * logits).sum().backward()
+            let grads = try watched.map { try XCTUnwrap(parameters[$0]?.grad?.scalars, $0) }
+            return (logits.scalars, output.lastHiddenState, grads)
+        }
+        let full = try run(headOnly: false), head = try run(headOnly: true)
+        XCTAssertLessThan(maxAbsDifference(full.logits, head.logits), 1e-5)
+        for (name, (a, b)) in zip(watched, zip(full.grads, head.grads)) {
+            XCTAssertLessThan(maxAbsDifference(a, b), 1e-5 * max(1, a.map(abs).max() ?? 0), name)
+        }
+        XCTAssertEqual(head.hidden.shape, [4, 1, 384])
+        let first = try full.hidden.slice(axis: 1, 0..<1).contiguous().scalars
+        XCTAssertLessThan(maxAbsDifference(first, head.hidden.scalars), 1e-5, "each row's first position; 0 where it is padding")
+    }
+
     func testModuleTreeUsesHuggingFaceNames() throws {
         let model = try ModelLoader.load(miniLMDirectory(), task: .classification(numLabels: 2))
         let paths = Set(model.namedModules().map(\.path))

@@ -78,12 +78,20 @@ public final class BertAttention: Module {
         register(child: "output", BertResidualOutput(inFeatures: config.hiddenSize, config, rng: &rng))
     }
 
-    /// hidden [N, H] → [N, H] (packed `tokens`, `layout` their sequences).
-    public func forward(_ hidden: Tensor, tokens: PackedTokens, layout: AttentionLayout, _ context: ForwardContext) throws -> Tensor {
+    /// hidden [N, H] → [N, H] (packed `tokens`, `layout` their sequences), or [K, H] for the K packed rows `keeping`
+    /// lists (self-attention reads every token; the output block runs for those rows, which a mixed-adapter batch's
+    /// ``ForwardContext/rowExamples`` then describe).
+    public func forward(_ hidden: Tensor, tokens: PackedTokens, layout: AttentionLayout, keeping rows: [Int]? = nil,
+                        _ context: ForwardContext) throws -> Tensor {
         guard let attention = childIfPresent("self") as? BertSelfAttention,
               let output = childIfPresent("output") as? BertResidualOutput else {
             throw ModelError.invalid("BertAttention lacks its 'self' or 'output' block")
         }
-        return try output.forward(attention.forward(hidden, tokens: tokens, layout: layout, context), residual: hidden, context)
+        let attended = try attention.forward(hidden, tokens: tokens, layout: layout, context)
+        guard let rows else { return try output.forward(attended, residual: hidden, context) }
+        let kept = try IntTensor(shape: [rows.count], scalars: rows)
+        return try context.withRowExamples(rows.map { tokens.tokenExamples[$0] }) {
+            try output.forward(Tensor.embedding(kept, weight: attended), residual: Tensor.embedding(kept, weight: hidden), context)
+        }
     }
 }

@@ -29,14 +29,18 @@ public final class BertLayer: Module {
         register(child: "output", BertResidualOutput(inFeatures: config.intermediateSize, config, rng: &rng))
     }
 
-    /// hidden [N, H] (packed `tokens`; `layout` their sequences) → [N, H].
-    public func forward(_ hidden: Tensor, tokens: PackedTokens, layout: AttentionLayout, _ context: ForwardContext) throws -> Tensor {
+    /// hidden [N, H] (packed `tokens`; `layout` their sequences) → [N, H], or [K, H] for the K packed rows `keeping`
+    /// lists: attention reads every token, the rest of the block runs only for those rows.
+    public func forward(_ hidden: Tensor, tokens: PackedTokens, layout: AttentionLayout, keeping rows: [Int]? = nil,
+                        _ context: ForwardContext) throws -> Tensor {
         guard let attention = childIfPresent("attention") as? BertAttention,
               let intermediate = childIfPresent("intermediate") as? BertIntermediate,
               let output = childIfPresent("output") as? BertResidualOutput else {
             throw ModelError.invalid("BertLayer lacks one of attention, intermediate, output")
         }
-        let attended = try attention.forward(hidden, tokens: tokens, layout: layout, context)
-        return try output.forward(intermediate.forward(attended, context), residual: attended, context)
+        let attended = try attention.forward(hidden, tokens: tokens, layout: layout, keeping: rows, context)
+        let feedForward = { try output.forward(intermediate.forward(attended, context), residual: attended, context) }
+        guard let rows else { return try feedForward() }
+        return try context.withRowExamples(rows.map { tokens.tokenExamples[$0] }, feedForward)
     }
 }

@@ -32,7 +32,9 @@ public final class BertModel: Module, TransformerModel {
 
     /// Runs the encoder on the batch's real tokens only (``PackedTokens``: no work on padding, attention per
     /// sequence); `lastHiddenState` [B, S, H] holds them at their positions and 0 at padding positions (transformers
-    /// computes values there that nothing reads). The pooler reads each row's first position.
+    /// computes values there that nothing reads). The pooler reads each row's first position. With
+    /// ``ModelInput/headOnly`` and a pooler, the last block finishes only those positions and `lastHiddenState` is
+    /// [B, 1, H] (0 for a row whose first position is padding).
     public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
         guard let embeddings = childIfPresent("embeddings") as? BertEmbeddings,
               let layers = module(at: "encoder.layer") as? ModuleList else {
@@ -45,12 +47,19 @@ public final class BertModel: Module, TransformerModel {
         let tokenTypes = try input.tokenTypeIds.map(packed.gather) ?? IntTensor(shape: [packed.count], scalars: [Int](repeating: 0, count: packed.count))
         let layout = try packed.attentionLayout(heads: config.numAttentionHeads, kvHeads: config.numAttentionHeads,
                                                 headDim: config.hiddenSize / config.numAttentionHeads, causal: false)
+        // With headOnly the last block keeps each row's first token (the pooler's input) after attention.
+        let firstTokens = packed.slots.indices.filter { packed.slots[$0] % s == 0 }
+        let lastBlock = input.headOnly && childIfPresent("pooler") != nil ? layers.items.last : nil
         let tokens = try context.withRowExamples(packed.tokenExamples) {
             let embedded = try embeddings.forward(inputIds: packed.gather(input.inputIds), tokenTypeIds: tokenTypes,
                                                   positionIds: positions, context)
-            return try layers.forwardBlocks(embedded, context) { (layer: BertLayer, x, context) in try layer.forward(x, tokens: packed, layout: layout, context) }
+            return try layers.forwardBlocks(embedded, context) { (layer: BertLayer, x, context) in
+                try layer.forward(x, tokens: packed, layout: layout, keeping: layer === lastBlock ? firstTokens : nil, context)
+            }
         }
-        let hidden = try packed.unpacked(tokens)
+        let hidden = lastBlock == nil ? try packed.unpacked(tokens)
+            : try tokens.scatteredRows(to: firstTokens.map { packed.slots[$0] / s }, rowCount: input.batchSize)
+                .reshaped([input.batchSize, 1, config.hiddenSize])
         var pooled: Tensor?
         if let pooler = childIfPresent("pooler") {
             let first = try hidden.slice(axis: 1, 0..<1).reshaped([input.batchSize, config.hiddenSize])

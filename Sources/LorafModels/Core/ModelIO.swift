@@ -12,6 +12,10 @@ import LorafTensor
 ///   transformers' `logits_to_keep`; generation needs only the last.
 /// - `logitPositions`: a causal LM computes logits only at these flat positions `b·S + t` (in this order, each a real
 ///   token), giving logits [N, vocab]: training needs them only where a label is scored. Overrides `logitsToKeep`.
+/// - `headOnly`: the caller reads only the head's output (logits, pooler output), not `lastHiddenState`; a family may
+///   then skip work whose only use is hidden states the head never reads: BERT's last block runs its attention output
+///   and feed-forward block for each row's first token only (what the pooler reads), and `lastHiddenState` is then
+///   [B, 1, H]. The head's outputs are the same (dropout masks of the skipped rows are not drawn).
 /// - Without a cache, models compute only the real tokens (``PackedTokens``); outputs at padding slots are 0.
 /// - An attention mask may hold segment numbers 1, 2, ... instead of 1 (decoders): a token then attends only to
 ///   tokens of its own segment, which keeps examples packed into one row apart (with `positionIds` restarting
@@ -25,6 +29,7 @@ public struct ModelInput {
     public var cache: KeyValueCache?
     public var logitsToKeep: Int?
     public var logitPositions: [Int]?
+    public var headOnly = false
 
     /// - Throws: `ModelError.invalid` when the tensors are not all [B, S] or adapterNames has another length than B.
     public init(inputIds: IntTensor, attentionMask: IntTensor? = nil, positionIds: IntTensor? = nil, tokenTypeIds: IntTensor? = nil,

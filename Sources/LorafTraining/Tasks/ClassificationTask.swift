@@ -24,7 +24,8 @@ public struct ClassificationTask: TrainingTask, EvaluationTask {
 
     /// Mean cross-entropy of the micro-batch × (its examples / `normalizer`).
     public func loss(of indices: [Int], normalizer: Int, model: AdaptedModel, context: ForwardContext) throws -> BatchLoss {
-        let (input, labels, tokens) = try data.batch(indices)
+        var (input, labels, tokens) = try data.batch(indices)
+        input.headOnly = true
         let logits = try model.forward(input, context).logits.orThrow("the model has no classification head")
         let loss = try logits.crossEntropy(targets: labels) * (Float(indices.count) / Float(normalizer))
         return BatchLoss(loss: loss, tokens: tokens, examples: indices.count)
@@ -40,7 +41,8 @@ public struct ClassificationTask: TrainingTask, EvaluationTask {
         try model.evaluating {
             for start in stride(from: 0, to: order.count, by: max(batchSize, 1)) {
                 let indices = Array(order[start..<min(start + max(batchSize, 1), order.count)])
-                let (input, labels, _) = try data.batch(indices)
+                var (input, labels, _) = try data.batch(indices)
+                input.headOnly = true
                 let logits = try model.forward(input, model.makeContext()).logits.orThrow("the model has no classification head")
                 lossSum += Double(try logits.crossEntropy(targets: labels).item()) * Double(indices.count)
                 for (row, label) in try logits.argmax(axis: -1).scalars.enumerated() { predictions[indices[row]] = label }
