@@ -20,6 +20,13 @@ public protocol WeightSource: AnyObject, Sendable {
     /// source lives; aligned only as far as the file aligns them (read with `loadUnaligned`).
     /// - Throws: the source's error type with `noSuchTensor` when there is no tensor `name`.
     func tensorBytes(_ name: String) throws -> UnsafeRawBufferPointer
+    /// What keeps `tensorBytes` valid (the file mapping): whoever keeps the bytes retains this rather than the
+    /// source, which may hold much more (a GGUF file's parsed vocabulary and merges).
+    var bytesOwner: AnyObject { get }
+    /// Lets the pages of tensor `name` leave the process's resident memory once its bytes were copied (a loader
+    /// converts F32 values or reorders blocks), so the weights are not resident twice. The bytes stay readable
+    /// (a mapped file reads them again when touched). A no-op for an unknown name or a source that is not mapped.
+    func releasePages(ofTensor name: String)
 }
 
 /// A tensor's description common to every weight source.
@@ -75,6 +82,12 @@ public enum WeightDType: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension WeightSource {
+    /// The source itself.
+    public var bytesOwner: AnyObject { self }
+
+    /// Keeps everything resident (a source whose bytes are not a file mapping).
+    public func releasePages(ofTensor name: String) {}
+
     /// True when the source has a tensor called `name`.
     public func contains(_ name: String) -> Bool {
         (try? tensorInfo(name)) != nil

@@ -135,4 +135,35 @@ final class WeightSourceTests: XCTestCase {
         XCTAssertTrue(source.contains("ids"))
         XCTAssertFalse(source.contains("x"))
     }
+
+    /// Released pages are only dropped from resident memory: every kind of source reads the same bytes afterwards,
+    /// and the sources that keep tensor bytes alive do so through their mapping (`bytesOwner`), not themselves.
+    func testReleasedPagesReadTheSameBytes() throws {
+        let folder = try makeScratchFolder("loraf-release")
+        let values = (0..<5000).map { Float($0) * 0.5 - 7 }   // ~20 KB: whole pages inside the tensor
+        let safetensors = folder.appendingPathComponent("model.safetensors")
+        try SafeTensorsWriter.write([.float32("small", shape: [3], values: [1, 2, 3]), .float32("w", shape: [50, 100], values: values)],
+                                    to: safetensors)
+        let gguf = folder.appendingPathComponent("model.gguf")
+        let tokens = (0..<4000).map { "token\($0)" }   // a header of several pages, released once parsed
+        try GGUFWriter.write(metadata: GGUFTestFiles.everyValueType + [.init("tokens", .array(.string(tokens)))],
+                             tensors: [.float32("small", shape: [3], values: [1, 2, 3]), .float32("w", shape: [50, 100], values: values)], to: gguf)
+        let sources: [any WeightSource] = [try SafeTensorsFile(contentsOf: safetensors), try GGUFFile(contentsOf: gguf)]
+        for source in sources {
+            let before = try source.floats("w")
+            XCTAssertEqual(before, values)
+            for name in ["w", "small", "absent"] { source.releasePages(ofTensor: name) }
+            XCTAssertEqual(try source.floats("w"), before, "\(type(of: source))")
+            XCTAssertEqual(try source.floats("small"), [1, 2, 3])
+        }
+        XCTAssertFalse(sources[0].bytesOwner === sources[0])
+        XCTAssertFalse(sources[1].bytesOwner === sources[1])
+        let sharded = try WeightSources.open(shardedFolder())
+        sharded.releasePages(ofTensor: "a")
+        XCTAssertEqual(try sharded.floats("a"), [1, 2, 3, 4])
+        let parsed = try GGUFFile(contentsOf: gguf)
+        XCTAssertGreaterThan(parsed.dataOffset, 8192)
+        XCTAssertEqual(parsed.metadata["tokens"]?.stringArray, tokens, "the released header was parsed into copies")
+        XCTAssertEqual(parsed.metadata["text"]?.string, "ça va? 日本 🙂\n")
+    }
 }

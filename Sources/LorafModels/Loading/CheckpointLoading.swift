@@ -5,7 +5,8 @@ import LorafTensor
 /// Fills a freshly built model from a weight source: every checkpoint tensor goes to the parameter at its mapped
 /// path (shape checked, rows reordered when asked), and a block-quantized tensor turns its Linear or Embedding into
 /// a ``QuantizedLinear`` / ``QuantizedEmbedding`` that keeps the blocks (no Float32 copy). Afterwards every
-/// parameter must have been filled, except under `optional` module paths.
+/// parameter must have been filled, except under `optional` module paths. The file pages of every tensor that was
+/// copied are released (``WeightSource/releasePages(ofTensor:)``), so no weight is resident twice.
 struct CheckpointLoading {
     /// Where a checkpoint tensor goes.
     enum Destination {
@@ -45,12 +46,15 @@ struct CheckpointLoading {
                 throw ModelError.shapeMismatch(tensor: name, expected: parameter.shape, found: info.shape)
             }
             let order = rowOrder(target)
+            // Blocks read in place stay in the mapping; copied values (reordered blocks, floats) release its pages.
             if case let .blocks(type) = info.dtype {
                 let weight = try quantizedWeight(name, type: type, shape: info.shape, rowOrder: order)
                 if try !installQuantized(weight, at: target) { try parameter.assign(weight.dequantized()) }
                 quantizedTables[ObjectIdentifier(parameter)] = weight
+                if order != nil { source.releasePages(ofTensor: name) }
             } else {
                 try parameter.assign(Tensor(shape: info.shape, scalars: reordered(try source.floats(name), shape: info.shape, order)))
+                source.releasePages(ofTensor: name)
             }
             filled.insert(ObjectIdentifier(parameter))
         }
@@ -68,7 +72,7 @@ struct CheckpointLoading {
         }
         // Rows in file order are read in place from the mapping (which the weight keeps alive); reordered rows are copied.
         guard let rowOrder else {
-            return try QuantizedWeight(format: format, rows: shape[0], columns: shape[1], borrowing: source.tensorBytes(name), owner: source)
+            return try QuantizedWeight(format: format, rows: shape[0], columns: shape[1], borrowing: source.tensorBytes(name), owner: source.bytesOwner)
         }
         return try QuantizedWeight(format: format, rows: shape[0], columns: shape[1], copying: source.tensorBytes(name), rowOrder: rowOrder)
     }
