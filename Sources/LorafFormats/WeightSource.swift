@@ -105,4 +105,18 @@ extension WeightSource {
         }
         return values
     }
+
+    /// Writes the tensor's elements, converted as ``floats(_:)`` converts them, straight into `destination`, which
+    /// must hold exactly the tensor's element count: a loader fills a parameter without an intermediate array.
+    /// - Throws: as ``floats(_:)``; `WeightSourceError.Problem.destinationSize` when `destination` has another count.
+    public func readFloats(_ name: String, into destination: UnsafeMutableBufferPointer<Float>) throws {
+        let info = try tensorInfo(name)
+        guard case .element(let dtype) = info.dtype, ElementDecoding.isFloat(dtype) else {
+            throw WeightSourceError(path: url.path, tensor: name, problem: .notConvertible(dtype: info.dtype, to: "Float"))
+        }
+        guard destination.count == info.elementCount else {
+            throw WeightSourceError(path: url.path, tensor: name, problem: .destinationSize(elements: info.elementCount, destination: destination.count))
+        }
+        if let base = destination.baseAddress { _ = ElementDecoding.decodeFloats(try tensorBytes(name), dtype: dtype, into: base) }
+    }
 }

@@ -166,4 +166,27 @@ final class WeightSourceTests: XCTestCase {
         XCTAssertEqual(parsed.metadata["tokens"]?.stringArray, tokens, "the released header was parsed into copies")
         XCTAssertEqual(parsed.metadata["text"]?.string, "ça va? 日本 🙂\n")
     }
+
+    /// readFloats decodes into the caller's buffer exactly what floats() returns, and names a wrong size or dtype.
+    func testReadFloatsFillsTheDestination() throws {
+        let folder = try makeScratchFolder("loraf-read")
+        let url = folder.appendingPathComponent("w.safetensors")
+        try SafeTensorsWriter.write([.float32("f32", shape: [2, 3], values: [1, -2, 3.5, 0, 1e-3, -7]),
+                                     .init(name: "bf16", dtype: .bf16, shape: [2], bytes: [0x80, 0x3F, 0x00, 0xC0]),
+                                     .int64("ids", shape: [2], values: [1, 2])], to: url)
+        let source: any WeightSource = try SafeTensorsFile(contentsOf: url)
+        for (name, count) in [("f32", 6), ("bf16", 2)] {
+            var values = [Float](repeating: .nan, count: count)
+            try values.withUnsafeMutableBufferPointer { try source.readFloats(name, into: $0) }
+            XCTAssertEqual(values, try source.floats(name))
+        }
+        var short = [Float](repeating: 0, count: 5)
+        XCTAssertThrowsError(try short.withUnsafeMutableBufferPointer { try source.readFloats("f32", into: $0) }) {
+            XCTAssertEqual("\($0)", url.path + ": tensor 'f32': has 6 elements but the destination holds 5")
+        }
+        var ids = [Float](repeating: 0, count: 2)
+        XCTAssertThrowsError(try ids.withUnsafeMutableBufferPointer { try source.readFloats("ids", into: $0) }) {
+            XCTAssertEqual("\($0)", url.path + ": tensor 'ids': dtype I64 cannot be read as Float")
+        }
+    }
 }

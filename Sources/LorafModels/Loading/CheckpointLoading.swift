@@ -53,7 +53,7 @@ struct CheckpointLoading {
                 quantizedTables[ObjectIdentifier(parameter)] = weight
                 if order != nil { source.releasePages(ofTensor: name) }
             } else {
-                try parameter.assign(Tensor(shape: info.shape, scalars: reordered(try source.floats(name), shape: info.shape, order)))
+                try readFloats(name, into: parameter, rowOrder: order)
                 source.releasePages(ofTensor: name)
             }
             filled.insert(ObjectIdentifier(parameter))
@@ -101,12 +101,16 @@ struct CheckpointLoading {
         }
     }
 
-    /// `values` of a row-major tensor with rows taken in `order` (axis 0), or as they are.
-    private func reordered(_ values: [Float], shape: [Int], _ order: [Int]?) -> [Float] {
-        guard let order, let rows = shape.first, rows == order.count, rows > 0 else { return values }
-        let width = values.count / rows
-        var out = [Float](repeating: 0, count: values.count)
-        for (r, source) in order.enumerated() { out[(r * width)..<((r + 1) * width)] = values[(source * width)..<((source + 1) * width)] }
-        return out
+    /// Decodes tensor `name` straight into `parameter` (no intermediate arrays: a 113 MiB embedding table would
+    /// otherwise be resident three times while it loads), then, with `rowOrder`, puts row `rowOrder[r]` at row r.
+    private func readFloats(_ name: String, into parameter: Tensor, rowOrder: [Int]?) throws {
+        guard parameter.isContiguous else { throw ModelError.invalid("the parameter for '\(name)' is a non-contiguous view") }
+        try source.readFloats(name, into: UnsafeMutableBufferPointer(start: parameter.data, count: parameter.count))
+        guard let rowOrder, let rows = parameter.shape.first, rows == rowOrder.count, rows > 0 else { return }
+        let width = parameter.count / rows
+        let stored = Array(UnsafeBufferPointer(start: parameter.data, count: parameter.count))
+        for (r, source) in rowOrder.enumerated() {
+            stored.withUnsafeBufferPointer { (parameter.data + r * width).update(from: $0.baseAddress! + source * width, count: width) }
+        }
     }
 }
