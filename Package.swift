@@ -4,7 +4,8 @@
 // One target per concern (see docs/architecture.md):
 //   CLua / CLuaBridge      Lua 5.4 (Debian's liblua5.4-dev) and the C trampolines Swift cannot express
 //   CKernelSupport         CPU feature detection for the run-time kernel choice
-//   LorafKernels           SGEMM, thread pool, fused SIMD kernels, ggml quantized blocks (+ per-ISA modules)
+//   LorafKernels           SGEMM, thread pool, fused SIMD kernels, ggml quantized blocks (+ per-ISA modules,
+//                          LorafKernelsVNNI: int8-activation products of the quantized formats)
 //   LorafTensor            Float32 tensors, ops and reverse-mode autodiff
 //   LorafFormats           safetensors and GGUF readers/writers, the WeightSource protocol
 //   LorafTokenizers        tokenizers: WordPiece, byte-level BPE, SentencePiece (tokenizer.json, vocab.txt, GGUF arrays)
@@ -26,13 +27,20 @@ import PackageDescription
 /// compiled for the host, so on arm64 these modules are simply absent (NEON is the baseline).
 var isaTargets: [Target] = []
 var isaDependencies: [Target.Dependency] = []
+/// The int8-activation module, which the kernel tests also read directly (its quantized blocks).
+var vnniDependency: [Target.Dependency] = []
 #if arch(x86_64)
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 isaTargets = [
     .target(name: "LorafKernelsAVX2", swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"])]),
     .target(name: "LorafKernelsAVX512", swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mfma"])]),
+    // The int8-activation kernels (vpdpbusd): -parse-stdlib gives them LLVM's x86 intrinsics through `Builtin`.
+    .target(name: "LorafKernelsVNNI", swiftSettings: kernelFlags + [.unsafeFlags([
+        "-parse-stdlib", "-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512vnni", "-Xcc", "-mfma",
+    ])]),
 ]
-isaDependencies = ["LorafKernelsAVX2", "LorafKernelsAVX512"]
+isaDependencies = ["LorafKernelsAVX2", "LorafKernelsAVX512", "LorafKernelsVNNI"]
+vnniDependency = ["LorafKernelsVNNI"]
 #else
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 #endif
@@ -79,7 +87,7 @@ let package = Package(
         ]),
         // Shared by the test targets (repository paths, the MiniLM folder, seeded data, comparisons); in no product.
         .target(name: "LorafTestSupport", dependencies: ["LorafTensor"]),
-        .testTarget(name: "LorafKernelsTests", dependencies: ["LorafKernels", "LorafFormats", "LorafTestSupport"]),
+        .testTarget(name: "LorafKernelsTests", dependencies: ["LorafKernels", "LorafFormats", "LorafTestSupport"] + vnniDependency),
         .testTarget(name: "LorafTensorTests", dependencies: ["LorafTensor", "LorafKernels", "LorafTestSupport"]),
         .testTarget(name: "LorafFormatsTests", dependencies: ["LorafFormats", "LorafTestSupport"]),
         .testTarget(name: "LorafTokenizersTests", dependencies: ["LorafTokenizers", "LorafTestSupport"]),

@@ -5,7 +5,9 @@ import LorafTensor
 
 /// Prefill and decode speed of a causal LM, measured as llama.cpp's `llama-bench` does: a prompt of `promptTokens`
 /// pseudo-random ids processed in one pass (pp, tokens/s), then `generatedTokens` tokens decoded one at a time
-/// with the key/value cache (tg, tokens/s), greedy, at each thread count. Each figure is the best of `repeats`.
+/// with the key/value cache (tg, tokens/s), greedy, at each thread count; where the CPU has the int8-activation
+/// kernels (`CPU.hasVNNI`), the decode again with `GenerationOptions.integerActivations` (tg int8). Each figure is
+/// the best of `repeats`.
 public enum GenerationBenchmark {
     /// One thread count's figures: prompt and generated token counts, tokens/s of each phase, the process's peak RSS.
     public struct Row: Codable, Equatable {
@@ -14,6 +16,8 @@ public enum GenerationBenchmark {
         public var prefillTokensPerSecond: Double
         public var generatedTokens: Int
         public var decodeTokensPerSecond: Double
+        /// Decode tokens/s with int8 activations; nil when the CPU has no int8 kernels (JSON: field absent).
+        public var decodeInt8TokensPerSecond: Double?
         public var peakRSSMegabytes: Double
     }
 
@@ -26,30 +30,46 @@ public enum GenerationBenchmark {
         defer { Parallel.threadCount = saved }
         return try threads.map { count in
             Parallel.threadCount = count
-            var prefill = Double.infinity, decode = Double.infinity
+            var prefill = Double.infinity, decode = Double.infinity, decodeInt8 = Double.infinity
             for _ in 0..<repeats {
-                let generator = TextGenerator(model: lm.model, padTokenId: 0) { NoText() }
-                let start = Date()
-                _ = try generator.generate(prompts: [prompt], options: GenerationOptions(maxNewTokens: 1))
-                let afterPrefill = Date()
-                _ = try generator.generate(prompts: [prompt], options: GenerationOptions(maxNewTokens: generatedTokens + 1))
-                let end = Date()
-                let p = afterPrefill.timeIntervalSince(start)
+                let (p, d) = try time(lm, prompt: prompt, generatedTokens: generatedTokens, integerActivations: false)
                 prefill = Swift.min(prefill, p)
-                decode = Swift.min(decode, Swift.max(1e-9, end.timeIntervalSince(afterPrefill) - p))
+                decode = Swift.min(decode, d)
+                if CPU.hasVNNI {
+                    decodeInt8 = Swift.min(decodeInt8, try time(lm, prompt: prompt, generatedTokens: generatedTokens,
+                                                                integerActivations: true).decode)
+                }
             }
             return Row(threads: count, promptTokens: promptTokens, prefillTokensPerSecond: Double(promptTokens) / prefill,
                        generatedTokens: generatedTokens, decodeTokensPerSecond: Double(generatedTokens) / decode,
+                       decodeInt8TokensPerSecond: CPU.hasVNNI ? Double(generatedTokens) / decodeInt8 : nil,
                        peakRSSMegabytes: Double(peakResidentBytes()) / 1_048_576)
         }
+    }
+
+    /// Seconds of one prefill of `prompt` and of decoding `generatedTokens` after it (a run with one new token
+    /// subtracted from a run with `generatedTokens + 1`).
+    private static func time(_ lm: LanguageModel, prompt: [Int], generatedTokens: Int,
+                             integerActivations: Bool) throws -> (prefill: Double, decode: Double) {
+        let generator = TextGenerator(model: lm.model, padTokenId: 0) { NoText() }
+        let start = Date()
+        _ = try generator.generate(prompts: [prompt], options: GenerationOptions(maxNewTokens: 1))
+        let afterPrefill = Date()
+        _ = try generator.generate(prompts: [prompt], options: GenerationOptions(maxNewTokens: generatedTokens + 1,
+                                                                                 integerActivations: integerActivations))
+        let end = Date()
+        let prefill = afterPrefill.timeIntervalSince(start)
+        return (prefill, Swift.max(1e-9, end.timeIntervalSince(afterPrefill) - prefill))
     }
 
     /// A table, one row per thread count (or a JSON array with `json`).
     public static func report(_ rows: [Row], json: Bool) throws -> String {
         if json { return String(decoding: try JSONEncoder().encode(rows), as: UTF8.self) + "\n" }
-        var out = "threads   pp tokens/s   tg tokens/s   peak RSS MB\n"
+        var out = "threads   pp tokens/s   tg tokens/s   tg int8 tokens/s   peak RSS MB\n"
         for r in rows {
-            out += String(format: "%7d   %11.1f   %11.1f   %11.0f\n", r.threads, r.prefillTokensPerSecond, r.decodeTokensPerSecond, r.peakRSSMegabytes)
+            let int8 = r.decodeInt8TokensPerSecond.map { String(format: "%16.1f", $0) } ?? String(repeating: " ", count: 15) + "-"
+            out += String(format: "%7d   %11.1f   %11.1f   ", r.threads, r.prefillTokensPerSecond, r.decodeTokensPerSecond)
+                + int8 + String(format: "   %11.0f\n", r.peakRSSMegabytes)
         }
         return out
     }

@@ -8,13 +8,21 @@ public struct GenerationOptions {
     public var stopTokenIds: Set<Int> = []
     /// A row ends when its generated text contains one of these; the text is cut before it.
     public var stopStrings: [String] = []
+    /// Decode steps (one new token per row, after the prompt's prefill) round the inputs of the quantized linear
+    /// layers to int8 blocks (`ForwardContext.integerActivations`): faster on CPUs with AVX-512 VNNI for Q4_0,
+    /// Q4_1 and Q8_0 weights, with logits that move by the rounding (docs/kernels.md); elsewhere no effect. The
+    /// prefill pass always computes in Float32. Default false.
+    public var integerActivations = false
 
-    /// Defaults: 64 new tokens, greedy, no stop tokens or strings (``LanguageModel`` adds the tokenizer's EOS).
-    public init(maxNewTokens: Int = 64, sampling: SamplingOptions = SamplingOptions(), stopTokenIds: Set<Int> = [], stopStrings: [String] = []) {
+    /// Defaults: 64 new tokens, greedy, no stop tokens or strings (``LanguageModel`` adds the tokenizer's EOS),
+    /// Float32 activations.
+    public init(maxNewTokens: Int = 64, sampling: SamplingOptions = SamplingOptions(), stopTokenIds: Set<Int> = [],
+                stopStrings: [String] = [], integerActivations: Bool = false) {
         self.maxNewTokens = maxNewTokens
         self.sampling = sampling
         self.stopTokenIds = stopTokenIds
         self.stopStrings = stopStrings
+        self.integerActivations = integerActivations
     }
 
     /// - Throws: `GenerationError.invalidOption` naming the option out of range.

@@ -57,11 +57,12 @@ public struct TextGenerator {
         var ids = prompts.flatMap { [Int](repeating: padTokenId, count: width - $0.count) + $0 }
         var mask = prompts.flatMap { [Int](repeating: 0, count: width - $0.count) + [Int](repeating: 1, count: $0.count) }
         var step = width
-        for _ in 0..<options.maxNewTokens {
+        for pass in 0..<options.maxNewTokens {
             var input = try ModelInput(inputIds: IntTensor(shape: [b, step], scalars: ids), attentionMask: IntTensor(shape: [b, step], scalars: mask),
                                        adapterNames: adapters, cache: cache)
             input.logitsToKeep = 1
-            let logits = try model.forward(input, model.makeContext()).logits!.contiguous()   // [B, 1, vocab]
+            let context = stepContext(decoding: pass > 0, options: options)
+            let logits = try model.forward(input, context).logits!.contiguous()   // [B, 1, vocab]
             let vocab = logits.shape[2]
             ids = []
             for row in 0..<b {
@@ -76,6 +77,16 @@ public struct TextGenerator {
             if rows.allSatisfy({ $0.finish != nil }) { break }
         }
         return rows.map { GeneratedSequence(tokenIds: $0.generated, text: $0.text, finishReason: $0.finish ?? .length) }
+    }
+}
+
+extension TextGenerator {
+    /// The forward context of one generation pass: a decode step (`decoding`: one new token per row, the prompt
+    /// already in the cache) takes int8 activations when `options.integerActivations`; the prefill never does.
+    func stepContext(decoding: Bool, options: GenerationOptions) -> ForwardContext {
+        let context = model.makeContext()
+        context.integerActivations = decoding && options.integerActivations
+        return context
     }
 }
 

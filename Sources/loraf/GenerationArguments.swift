@@ -39,10 +39,16 @@ struct GenerationArguments: ParsableArguments {
     @Option(help: "Compute threads (default: the thread pool's).")
     var threads: Int?
 
+    @Flag(help: """
+        Decode steps round the inputs of the quantized (Q4_0, Q4_1, Q8_0) layers to int8 blocks: faster on CPUs \
+        with AVX-512 VNNI, logits slightly off the Float32 ones (no effect elsewhere; the prompt stays Float32).
+        """)
+    var int8Activations = false
+
     var options: GenerationOptions {
         GenerationOptions(maxNewTokens: maxNewTokens, sampling: SamplingOptions(temperature: temperature, topK: topK, topP: topP, minP: minP,
                                                                                 repetitionPenalty: repetitionPenalty, seed: seed),
-                          stopStrings: stop)
+                          stopStrings: stop, integerActivations: int8Activations)
     }
 
     func validate() throws {

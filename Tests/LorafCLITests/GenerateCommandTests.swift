@@ -10,6 +10,14 @@ final class GenerateCommandTests: XCTestCase {
         XCTAssertEqual(result.stdout, "The capital of France is Paris.\n")
     }
 
+    /// --int8-activations (int8 kernels on AVX-512 VNNI CPUs, no effect elsewhere) keeps the greedy answer.
+    func testInt8ActivationsKeepTheAnswer() throws {
+        let model = try smolLM2GGUF().path
+        let result = try LorafBinary().run(["generate", model, "--chat", "What is the capital of France?", "--int8-activations"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "The capital of France is Paris.\n")
+    }
+
     func testChatKeepsTheConversationAndResets() throws {
         let model = try smolLM2GGUF().path
         let result = try LorafBinary().run(["chat", model, "--max-new-tokens", "12"],

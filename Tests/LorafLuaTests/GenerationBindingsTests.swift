@@ -25,6 +25,16 @@ final class GenerationBindingsTests: XCTestCase {
         XCTAssertEqual(LorafLuaHarness.numbers(try lua.value("return info.token_ids")), [504, 3575, 282, 4649, 314, 7042, 30, 2])
     }
 
+    /// With int8 activations (AVX-512 VNNI; elsewhere the option changes nothing) the greedy answer stays.
+    func testInt8ActivationsKeepTheGreedyAnswer() throws {
+        let lua = try loaded()
+        try lua.run("""
+            text = lm:generate{messages = {{role = 'user', content = 'What is the capital of France?'}}, max_new_tokens = 20,
+                               int8_activations = true}
+            """)
+        XCTAssertEqual(try lua.value("return text").stringValue, "The capital of France is Paris.")
+    }
+
     func testStreamingBatchesAndStops() throws {
         let lua = try loaded()
         try lua.run("""
@@ -57,6 +67,7 @@ final class GenerationBindingsTests: XCTestCase {
         XCTAssert(lua.error("lm:generate{prompt = 'x', top_p = 2}")?.contains("top_p must be in (0, 1], got 2.0") == true)
         XCTAssert(lua.error("lm:generate{messages = {{role = 'user'}}}")?.contains("'messages' entry [1] must be a table with string 'role' and 'content'") == true)
         XCTAssert(lua.error("lm:generate{prompt = 'x', tempreature = 1}")?.contains("tempreature") == true)
+        XCTAssert(lua.error("lm:generate{prompt = 'x', int8_activations = 'yes'}")?.contains("int8_activations") == true)
         XCTAssert(lua.error("lm:generate{prompt = 'x', adapter_names = {'nope'}}")?.contains("no adapter named 'nope'") == true)
     }
 }

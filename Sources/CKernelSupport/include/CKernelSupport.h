@@ -11,4 +11,8 @@ typedef enum {
 /// The widest instruction set that both the CPU and the operating system support.
 loraf_isa loraf_detect_isa(void);
 
+/// 1 when the CPU has AVX-512 VNNI and BW (CPUID leaf 7, sub-leaf 0: ECX bit 11, EBX bit 30) on top of the AVX-512
+/// that loraf_detect_isa() found usable (OS state included), else 0.
+int loraf_detect_vnni(void);
+
 #endif

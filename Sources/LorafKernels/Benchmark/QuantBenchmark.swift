@@ -9,6 +9,8 @@ public struct QuantBenchmarkRow: Sendable, Codable, Equatable {
     public let m: Int, n: Int, k: Int
     public let threads: Int
     public let isa: String
+    /// How x entered the product: "float", or "int8" (`ActivationPrecision.int8`, the quantization of x included).
+    public let activations: String
     /// Best wall time of one product, in seconds.
     public let seconds: Double
     /// 2·m·n·k / seconds / 1e9.
@@ -19,7 +21,8 @@ public struct QuantBenchmarkRow: Sendable, Codable, Equatable {
 
 /// Times the forward of the quantized kernels on the linear layers of SmolLM2-135M (hidden 576, FFN 1536, 3 KV
 /// heads of 64, vocabulary 49152; Q4_1 blocks, the tied output Q8_0, as in SmolLM2-135M-Instruct.Q4_1.gguf) at
-/// m = 1 (decode) and m = 64 (a prefill chunk), on random blocks.
+/// m = 1 (decode) and m = 64 (a prefill chunk), on random blocks; at m = 1 also with int8 activations where the CPU
+/// has that path (`Kernels.hasInt8Kernel`).
 public enum QuantBenchmark {
     /// (GGUF name, format, n, k).
     public static let layers: [(name: String, format: QuantFormat, n: Int, k: Int)] = [
@@ -47,16 +50,22 @@ public enum QuantBenchmark {
                 for m in inputRows {
                     let x = (0..<m * layer.k).map { _ in Float.random(in: -1...1, using: &generator) }
                     var y = [Float](repeating: 0, count: m * layer.n)
+                    let precisions: [ActivationPrecision] =
+                        m < Kernels.directQuantRowLimit && Kernels.hasInt8Kernel(layer.format) ? [.float, .int8] : [.float]
                     for count in threads {
-                        Parallel.threadCount = count
-                        let best = GEMMBenchmark.bestTime(of: {
-                            Kernels.quantizedLinear(x, m: m, weight: weight, into: &y, accumulate: false)
-                        }, budget: secondsPerCase)
-                        let flops = 2 * Double(m) * Double(layer.n) * Double(layer.k)
-                        rows.append(QuantBenchmarkRow(name: layer.name, format: layer.format.description, m: m,
-                                                      n: layer.n, k: layer.k, threads: max(1, count),
-                                                      isa: CPU.isa.description, seconds: best, gflops: flops / best / 1e9,
-                                                      weightGBps: Double(byteCount) / best / 1e9))
+                        for activations in precisions {
+                            Parallel.threadCount = count
+                            let best = GEMMBenchmark.bestTime(of: {
+                                Kernels.quantizedLinear(x, m: m, weight: weight, into: &y, accumulate: false,
+                                                        activations: activations)
+                            }, budget: secondsPerCase)
+                            let flops = 2 * Double(m) * Double(layer.n) * Double(layer.k)
+                            rows.append(QuantBenchmarkRow(name: layer.name, format: layer.format.description, m: m,
+                                                          n: layer.n, k: layer.k, threads: max(1, count),
+                                                          isa: CPU.isa.description, activations: activations.description,
+                                                          seconds: best, gflops: flops / best / 1e9,
+                                                          weightGBps: Double(byteCount) / best / 1e9))
+                        }
                     }
                 }
             }
@@ -70,13 +79,13 @@ public enum QuantBenchmark {
         return json ? GEMMBenchmark.renderJSON(rows) : render(table: rows)
     }
 
-    /// A fixed-width table: layer, format, m, n, k, threads, ISA, milliseconds, GFLOP/s, GB/s of W.
+    /// A fixed-width table: layer, format, m, n, k, threads, ISA, activations, milliseconds, GFLOP/s, GB/s of W.
     public static func render(table rows: [QuantBenchmarkRow]) -> String {
         let pad = GEMMBenchmark.pad
-        var lines = ["layer     format   m      n     k threads  isa          ms   GFLOP/s  W GB/s"]
+        var lines = ["layer     format   m      n     k threads  isa     x             ms   GFLOP/s  W GB/s"]
         for row in rows {
             lines.append(pad(row.name, 10) + pad(row.format, 6) + pad(row.m, 4) + pad(row.n, 7) + pad(row.k, 6)
-                         + pad(row.threads, 8) + "  " + pad(row.isa, 8)
+                         + pad(row.threads, 8) + "  " + pad(row.isa, 8) + pad(row.activations, 6)
                          + String(format: "%10.3f%10.1f%8.1f", row.seconds * 1e3, row.gflops, row.weightGBps))
         }
         return lines.joined(separator: "\n")

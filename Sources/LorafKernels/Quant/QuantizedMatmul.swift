@@ -15,22 +15,21 @@ extension Kernels {
     /// `Parallel.threadCount` threads; otherwise W is cut into panels of whole rows (about 512 KiB of floats, at
     /// least two per thread), and each thread dequantizes its panels and multiplies them with `sgemm`. F32 weights
     /// at a 4-byte aligned address go to `sgemm` directly.
+    /// `activations: .int8` rounds x to int8 blocks first where `hasInt8Kernel(weight.format)` and m < 8
+    /// (`ActivationPrecision.int8`: approximate, for decoding only); otherwise it is ignored.
     /// With m == 0 or n == 0 nothing happens; with k == 0, y is zeroed (kept when `accumulate`).
     public static func quantizedLinear(_ x: UnsafePointer<Float>, m: Int, weight: QuantizedMatrix,
-                                       into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+                                       into y: UnsafeMutablePointer<Float>, accumulate: Bool,
+                                       activations: ActivationPrecision = .float) {
         let (n, k) = (weight.rows, weight.columns)
         guard m > 0, n > 0 else { return }
+        if activations == .int8, int8Linear(x, m: m, weight: weight, into: y, accumulate: accumulate) { return }
         if weight.format.isBlockQuantized && m < directQuantRowLimit && k > 0 {
             let set = quant, typeID = weight.format.rawValue
-            let body = { (rows: Range<Int>) in
+            splitDirectRows(m: m, n: n, k: k) { rows in
                 set.linear(typeID: typeID, x: x, m: m, k: k, weights: weight.bytes, rowBytes: weight.rowBytes,
                            rows: rows, y: y, ldy: n, accumulate: accumulate)
             }
-            // One chunk per thread for small matrices (each chunk costs a lock round), about four per thread for
-            // large ones (load balance); each a multiple of the 4-row tile.
-            let chunks = Parallel.threadCount * (n * k < 1 << 20 ? 1 : 4)
-            let grain = max(4, (n + chunks - 1) / chunks + 3) / 4 * 4
-            if n * k * m < 1 << 15 { body(0..<n) } else { Parallel.forEach(count: n, grain: grain, body) }
             return
         }
         if let floats = alignedFloats(weight) {
@@ -47,6 +46,15 @@ extension Kernels {
             sgemm(transA: false, transB: true, m: m, n: rows.count, k: k, alpha: 1, a: x, lda: k, b: buffer, ldb: k,
                   beta: accumulate ? 1 : 0, c: y + rows.lowerBound, ldc: n)
         }
+    }
+
+    /// Runs `body` over the rows 0..<n of W on the direct (small-m) paths: serially for tiny products, else split
+    /// over the threads in multiples of the 4-row tile, one chunk per thread for small matrices (each chunk costs
+    /// a lock round), about four per thread for large ones (load balance).
+    static func splitDirectRows(m: Int, n: Int, k: Int, _ body: (Range<Int>) -> Void) {
+        let chunks = Parallel.threadCount * (n * k < 1 << 20 ? 1 : 4)
+        let grain = max(4, (n + chunks - 1) / chunks + 3) / 4 * 4
+        if n * k * m < 1 << 15 { body(0..<n) } else { Parallel.forEach(count: n, grain: grain, body) }
     }
 
     /// dx[m × k] = dy[m × n] · W, or dx += dy · W when `accumulate`, for W = `weight` [n × k] kept in its blocks

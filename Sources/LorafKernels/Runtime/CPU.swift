@@ -42,6 +42,19 @@ public enum CPU {
         set { selected = min(newValue, detectedISA) }
     }
 
+    /// Whether the running CPU has AVX-512 VNNI (and BW) with usable AVX-512 (`loraf_detect_vnni()`), detected once.
+    public static let detectedVNNI: Bool = loraf_detect_vnni() != 0
+
+    /// Whether the int8-activation kernels (vpdpbusd) may run: `detectedVNNI` while `isa` is avx512, so
+    /// `LORAF_ISA=avx2` (or setting `isa` below avx512) turns them off. Always false off x86-64.
+    public static var hasVNNI: Bool {
+        #if canImport(LorafKernelsVNNI)
+        return detectedVNNI && isa == .avx512
+        #else
+        return false
+        #endif
+    }
+
     nonisolated(unsafe) private static var selected: ISA = initialISA()
 
     private static func initialISA() -> ISA {

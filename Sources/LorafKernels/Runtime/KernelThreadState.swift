@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// Per-thread state of the kernels: the reusable SGEMM pack buffers, the dequantized panel of the quantized kernels,
+/// Per-thread state of the kernels: the reusable SGEMM pack buffers, the dequantized panel and the int8 activations
+/// of the quantized kernels,
 /// the attention kernels' scratch, and whether the thread is already running inside a `Parallel.forEach` (nested
 /// calls then run serially).
 final class KernelThreadState {
@@ -12,6 +13,8 @@ final class KernelThreadState {
     let packedB = AlignedBuffer()
     /// Rows of a quantized matrix dequantized for the SGEMM path of the quantized kernels, owned by the calling thread.
     let dequantized = AlignedBuffer()
+    /// Rows of x quantized to int8 blocks for the int8-activation kernels, owned by the calling thread.
+    let int8Activations = AlignedBuffer()
     /// Per-unit score-sized scratch of the packed attention kernels (dropped probabilities, their gradient).
     let attentionScratch = AlignedBuffer()
     var insideParallelRegion = false

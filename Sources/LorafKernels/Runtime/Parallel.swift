@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The kernels' worker threads: a persistent pool, so no thread is created per call.
 public enum Parallel {
@@ -19,8 +20,15 @@ public enum Parallel {
     }
 }
 
-/// Mutex/condition-variable pool behind `Parallel`.
+/// Mutex/condition-variable pool behind `Parallel`. Both hand-offs spin briefly before they sleep: an idle worker
+/// polls for the next job, and the caller polls for the job's end, for about `spinIterations` atomic loads (tens of
+/// microseconds) each. Decoding one token runs a few hundred small parallel products back to back; waking a
+/// sleeping thread costs about as much as one of them on a VM (a futex wake and an inter-processor interrupt), so
+/// without the spin the second thread made decoding slower (docs/performance.md, "Decoding").
 final class ThreadPool: @unchecked Sendable {
+    /// Atomic loads an idle thread makes before it sleeps on a condition variable.
+    static let spinIterations = 100_000
+
     static let shared = ThreadPool(threadCount: ThreadPool.initialThreadCount())
 
     private let lock = NSCondition()       // guards everything below; signalled when work arrives
@@ -35,6 +43,10 @@ final class ThreadPool: @unchecked Sendable {
     private var chunkCount = 0
     private var finishedChunks = 0
     private var helpersHoldingJob = 0      // workers that hold a reference to `job`
+    // Mirrors of `generation` and of "the job is over" (every chunk finished, no helper holds it), written under
+    // `lock`, polled without it while spinning.
+    private let publishedGeneration = Atomic<Int>(0)
+    private let jobOver = Atomic<Bool>(true)
 
     private init(threadCount: Int) { requestedThreads = threadCount }
 
@@ -71,12 +83,15 @@ final class ThreadPool: @unchecked Sendable {
             chunkCount = chunks
             finishedChunks = 0
             generation += 1
+            jobOver.store(false, ordering: .releasing)
+            publishedGeneration.store(generation, ordering: .releasing)
             lock.broadcast()
             let current = generation
             lock.unlock()
             state.insideParallelRegion = true
             work(body: escapable, generation: current)
             state.insideParallelRegion = false
+            Self.spin(until: { jobOver.load(ordering: .acquiring) })
             done.lock()
             lock.lock()
             while finishedChunks < chunkCount || helpersHoldingJob > 0 {
@@ -103,6 +118,7 @@ final class ThreadPool: @unchecked Sendable {
             lock.lock()
             finishedChunks += 1
             let last = finishedChunks == chunkCount
+            if last && helpersHoldingJob == 0 { jobOver.store(true, ordering: .releasing) }
             lock.unlock()
             if last { done.lock(); done.signal(); done.unlock() }
         }
@@ -129,6 +145,11 @@ final class ThreadPool: @unchecked Sendable {
         var seen = 0
         lock.lock()
         while true {
+            if generation == seen {
+                lock.unlock()
+                Self.spin(until: { publishedGeneration.load(ordering: .acquiring) != seen })
+                lock.lock()
+            }
             while generation == seen { lock.wait() }
             seen = generation
             guard index < helpersWanted, job != nil else { continue }
@@ -138,11 +159,19 @@ final class ThreadPool: @unchecked Sendable {
             lock.lock()
             helpersHoldingJob -= 1
             if helpersHoldingJob == 0 {
+                if finishedChunks == chunkCount { jobOver.store(true, ordering: .releasing) }
                 // Never take `done` while holding `lock`: the caller takes them in the other order.
                 lock.unlock()
                 done.lock(); done.signal(); done.unlock()
                 lock.lock()
             }
         }
+    }
+
+    /// Polls `ready` up to `spinIterations` times; returns early once it is true.
+    @inline(__always)
+    private static func spin(until ready: () -> Bool) {
+        var remaining = spinIterations
+        while remaining > 0 && !ready() { remaining -= 1 }
     }
 }

@@ -5,13 +5,14 @@ import LorafTokenizers
 
 /// `model:generate`, `model:tokenizer()` and `tok:apply_chat_template`: text generation from Lua.
 enum GenerationBindings {
-    static let samplingKeys = ["max_new_tokens", "temperature", "top_k", "top_p", "min_p", "repetition_penalty", "seed", "stop"]
+    static let samplingKeys = ["max_new_tokens", "temperature", "top_k", "top_p", "min_p", "repetition_penalty", "seed", "stop",
+                               "int8_activations"]
 
     static func register(on modelClass: LuaClass<ModelObject>) {
         modelClass.method("generate", doc: """
             model:generate{prompt = s | prompts = {...} | messages = {...} | conversations = {{...}, ...}, \\
             max_new_tokens = 64, temperature = 0, top_k = 0, top_p = 1, min_p = 0, repetition_penalty = 1, seed = 0, \\
-            stop = {...}, adapter_names = {...}, on_token = function(text, row) end} -> text, info
+            stop = {...}, int8_activations = false, adapter_names = {...}, on_token = function(text, row) end} -> text, info
             Generates with a key/value cache in evaluation mode. `prompt` is plain text (the tokenizer's BOS added \\
             where it adds one); `messages` ({role =, content =} tables) go through the model's chat template with \\
             the generation prompt. `prompts` / `conversations` run a batch (left-padded) and return lists. \\
@@ -114,7 +115,8 @@ enum GenerationBindings {
         if let r = try options.number("repetition_penalty") { sampling.repetitionPenalty = Float(r) }
         if let seed = try options.integer("seed") { sampling.seed = UInt64(bitPattern: Int64(seed)) }
         let generation = GenerationOptions(maxNewTokens: try options.integer("max_new_tokens") ?? 64, sampling: sampling,
-                                           stopStrings: try options.stringList("stop") ?? [])
+                                           stopStrings: try options.stringList("stop") ?? [],
+                                           integerActivations: try options.boolean("int8_activations") ?? false)
         do { try generation.validate() } catch let error as GenerationError { throw LuaError.argument("\(options.function): \(error)") }
         return generation
     }

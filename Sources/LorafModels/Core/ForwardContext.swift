@@ -1,3 +1,4 @@
+import LorafKernels
 import LorafTensor
 
 /// State shared by every layer during one forward pass.
@@ -8,6 +9,8 @@ import LorafTensor
 ///   layer that sees a tensor [batch, ...] asks ``rowMask(for:like:)`` which of its rows use an adapter.
 /// - `rowExamples`: the example of each row of the tensors the layers now see when those rows are not the
 ///   examples themselves (a packed batch's tokens, ``PackedTokens``); nil: row i is example i.
+/// - `integerActivations`: quantized linear layers may round their input rows to int8 blocks
+///   (`ActivationPrecision.int8`); off by default and ignored while training.
 public final class ForwardContext {
     public var training: Bool
     public var rng: RandomGenerator
@@ -15,6 +18,15 @@ public final class ForwardContext {
     public var rowExamples: [Int]?
     /// Adapters applied to every row when `rowAdapters` is nil (empty: the base model).
     public var activeAdapters: [String]
+    /// When true (and not `training`), ``QuantizedLinear`` layers take the int8-activation kernels where the CPU and
+    /// the weight format have them (`Kernels.quantizedLinear(..., activations: .int8)`): faster, but the outputs
+    /// move by the rounding of x to 8 bits, so it is for decoding steps only (``TextGenerator`` sets it when
+    /// `GenerationOptions.integerActivations` asks), never for training, prefill or parity checks. Default false.
+    public var integerActivations = false
+
+    /// The activation precision that quantized linear layers use in this pass: `.int8` only when
+    /// `integerActivations` is set and the pass is not training.
+    public var activationPrecision: ActivationPrecision { integerActivations && !training ? .int8 : .float }
 
     public init(training: Bool, rng: RandomGenerator = RandomGenerator(seed: 0), activeAdapters: [String] = [], rowAdapters: [String?]? = nil) {
         self.training = training

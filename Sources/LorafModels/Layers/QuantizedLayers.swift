@@ -27,7 +27,7 @@ public final class QuantizedLinear: UnaryModule, LinearLayer {
     }
 
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
-        try x.quantizedLinear(weight, bias: bias)
+        try x.quantizedLinear(weight, bias: bias, activations: context.activationPrecision)
     }
 }
 

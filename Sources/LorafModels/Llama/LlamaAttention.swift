@@ -41,21 +41,22 @@ public final class LlamaAttention: Module {
 
     /// The padded form with a key/value cache (generation): hidden [B, S, H] → [B, S, H]. `mask` is additive
     /// [B, 1, G·S, T] (G = heads / kv_heads query heads per key/value head, rows in head-group order), `rotary` the
-    /// cos/sin tables [B·S, d/2] (``Tensor/rotaryTables(angles:)``), `cache` the key/value cache.
+    /// cos/sin tables [B·S, d/2] (``Tensor/rotaryTables(angles:)``), `cache` the key/value cache (nil: a throwaway
+    /// one). This pass's keys and values are written into the cache and attention reads them there
+    /// (``Kernels/cachedAttention(query:batch:queries:heads:cache:mask:scale:into:)``).
+    /// - Throws: `ModelError.invalid` when gradients are recorded through a trainable projection or attention
+    ///   dropout is active (this form is for inference); `TensorError.shapeMismatch` when the mask disagrees with the
+    ///   cache; the projections' and the cache's errors.
     public func forward(_ hidden: Tensor, mask: Tensor, rotary: (cos: Tensor, sin: Tensor), cache: KeyValueCache?, _ context: ForwardContext) throws -> Tensor {
-        let b = hidden.shape[0], s = hidden.shape[1], d = headDim, groups = heads / kvHeads
-        let (q, projectedK, projectedV) = try projections(hidden, rotary: rotary, context)
-        func splitHeads(_ x: Tensor, _ count: Int) throws -> Tensor {
-            try x.reshaped([b, s, count, d]).permuted([0, 2, 1, 3])   // [B, count, S, d]
+        let b = hidden.shape[0], s = hidden.shape[1]
+        let (q, k, v) = try projections(hidden, rotary: rotary, context)
+        guard !(GradMode.isEnabled && (q.requiresGrad || k.requiresGrad || v.requiresGrad)), !(context.training && dropout > 0) else {
+            throw ModelError.invalid("attention with a key/value cache is for inference: run it in eval mode without recording gradients")
         }
-        var k = try splitHeads(projectedK, kvHeads), v = try splitHeads(projectedV, kvHeads)
-        if let cache { (k, v) = try cache.append(layer: layerIndex, keys: k, values: v) }
-        // The G query heads that share a key/value head become G·S rows of one matrix per key/value head.
-        let grouped = try splitHeads(q, heads).reshaped([b, kvHeads, groups * s, d]) * (1 / Float(d).squareRoot())
-        var probs = try grouped.matmul(k.transposed()).softmax(mask: mask)          // [B, kv_heads, G·S, T]
-        if dropout > 0 { probs = try context.dropout(probs, dropout) }
-        let attended = try probs.matmul(v).reshaped([b, heads, s, d])             // [B, heads, S, d]
-        return try child("o_proj").forward(attended.permuted([0, 2, 1, 3]).reshaped([b, s, heads * d]), context)
+        let out = try (cache ?? KeyValueCache()).append(layer: layerIndex, keys: k, values: v, batch: b, kvHeads: kvHeads) { stored in
+            try Tensor.cachedAttention(query: q, batch: b, heads: heads, cache: stored, mask: mask, scale: 1 / Float(headDim).squareRoot())
+        }
+        return try child("o_proj").forward(out.reshaped([b, s, heads * headDim]), context)
     }
 
     /// The projections of x [T, H] or [B, S, H] (T = B·S tokens) as q [T, heads·d], k and v [T, kv_heads·d], q and k

@@ -75,8 +75,11 @@ public final class QuantizedWeight {
 extension Tensor {
     /// y = x · Wᵀ + b with W kept in blocks (``QuantizedWeight``): x [..., in] → [..., out]. W is frozen: the
     /// backward gives dx = g · W (computed from the blocks) and db; never a weight gradient.
+    /// `activations: .int8` lets the forward round x to int8 blocks where `Kernels.quantizedLinear` has that path
+    /// (few rows, Q4_0/Q4_1/Q8_0, AVX-512 VNNI): an approximation for decoding; the backward is unchanged.
     /// - Throws: `TensorError.shapeMismatch` when x's last axis is not W's columns or b is not [out].
-    public func quantizedLinear(_ weight: QuantizedWeight, bias: Tensor? = nil) throws -> Tensor {
+    public func quantizedLinear(_ weight: QuantizedWeight, bias: Tensor? = nil,
+                                activations: ActivationPrecision = .float) throws -> Tensor {
         let outFeatures = weight.rows, inFeatures = weight.columns
         guard rank >= 1, shape[rank - 1] == inFeatures else {
             throw TensorError.shapeMismatch(op: "linear", lhs: shape, rhs: [outFeatures, inFeatures], detail: "input features must equal the weight's second extent")
@@ -86,7 +89,8 @@ extension Tensor {
         }
         let x = contiguousData(), rows = count / Swift.max(inFeatures, 1)
         let out = Tensor(uninitialized: Array(shape.dropLast()) + [outFeatures])
-        Kernels.quantizedLinear(x.data, m: rows, weight: weight.matrix, into: out.data, accumulate: false)
+        Kernels.quantizedLinear(x.data, m: rows, weight: weight.matrix, into: out.data, accumulate: false,
+                                activations: activations)
         if let bias {
             let b = bias.contiguousData().data
             for r in 0..<rows {

@@ -47,3 +47,34 @@ extension Tensor {
         try Tensor(repeating: 1, shape: [count]).dropout(p, training: true, rng: &rng)
     }
 }
+
+/// Attention over a key/value cache (generation).
+extension Tensor {
+    /// Scaled dot-product attention of the S new queries of each of B sequences over the keys and values of `cache`
+    /// (this pass's included): out_h = softmax(scale · q_h K_gᵀ + mask) V_g, g = h / (heads / kvHeads). For inference:
+    /// no gradient is recorded (``LorafKernels/Kernels/cachedAttention(query:batch:queries:heads:cache:mask:scale:into:)``).
+    ///
+    /// - Parameters:
+    ///   - query: [B·S, heads·d] (row b·S + s).
+    ///   - mask: additive [B, 1, G·S, T] (G = heads / kvHeads, T = `cache.length`; row g·S + s is query s of the g-th
+    ///     head of each key/value group): 0 where the query reads the key, a large negative number elsewhere.
+    /// - Returns: [B·S, heads·d].
+    /// - Throws: `TensorError.shapeMismatch` when `query` or `mask` disagree with `batch`, `heads` and the cache.
+    public static func cachedAttention(query: Tensor, batch: Int, heads: Int, cache: CachedKeysValues, mask: Tensor,
+                                       scale: Float) throws -> Tensor {
+        let d = cache.headDim, width = heads * d
+        guard batch > 0, heads % cache.kvHeads == 0, query.rank == 2, query.shape[1] == width, query.shape[0] % batch == 0 else {
+            throw TensorError.shapeMismatch(op: "cached_attention", lhs: query.shape, rhs: [batch, heads, d],
+                                            detail: "expects query [B·S, heads·d] for B = \(batch), heads = \(heads) (a multiple of kv_heads \(cache.kvHeads)), d = \(d)")
+        }
+        let s = query.shape[0] / batch
+        guard mask.shape == [batch, 1, heads / cache.kvHeads * s, cache.length] else {
+            throw TensorError.shapeMismatch(op: "cached_attention", lhs: mask.shape, rhs: [batch, 1, heads / cache.kvHeads * s, cache.length],
+                                            detail: "expects the additive mask [B, 1, groups·S, cached + new slots]")
+        }
+        let out = try Tensor(allocating: [batch * s, width], op: "cached_attention")
+        Kernels.cachedAttention(query: query.contiguousData().data, batch: batch, queries: s, heads: heads, cache: cache,
+                                mask: mask.contiguousData().data, scale: scale, into: out.data)
+        return out
+    }
+}

@@ -1,0 +1,53 @@
+/// Where one layer's cached keys and values lie: two buffers [B, kvHeads, capacity, d] (row-major), of which slots
+/// 0 ..< `length` hold keys and values. Used by ``Kernels/cachedAttention(query:batch:queries:heads:cache:mask:scale:into:)``.
+public struct CachedKeysValues {
+    public let keys: UnsafePointer<Float>
+    public let values: UnsafePointer<Float>
+    public let kvHeads: Int
+    /// Features per head, d.
+    public let headDim: Int
+    /// Slots per (sequence, key/value head) in the buffers.
+    public let capacity: Int
+    /// Filled slots, T ≤ capacity.
+    public let length: Int
+
+    public init(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, kvHeads: Int, headDim: Int, capacity: Int, length: Int) {
+        self.keys = keys
+        self.values = values
+        self.kvHeads = kvHeads
+        self.headDim = headDim
+        self.capacity = capacity
+        self.length = length
+    }
+}
+
+extension Kernels {
+    /// Scaled dot-product attention of S new queries per sequence over the T cached keys and values (generation
+    /// with a key/value cache; inference only: no dropout, no backward), reading heads in place:
+    ///
+    ///     out_h = softmax(scale · q_h K_gᵀ + mask) V_g      (g = h / (heads / kvHeads), grouped-query attention)
+    ///
+    /// Layouts: `query` and `out` [B·S, heads·d] row-major (row b·S + s); the cache as ``CachedKeysValues``; `mask`
+    /// additive [B, G·S, T] (G = heads / kvHeads; row g·S + s is query s of the g-th head of each group, the layout
+    /// the decoder builds once per pass). Units (sequence, head) run in parallel; each is two `sgemm` calls and
+    /// one softmax over T keys, so the result does not depend on the thread count.
+    public static func cachedAttention(query: UnsafePointer<Float>, batch: Int, queries s: Int, heads: Int,
+                                       cache: CachedKeysValues, mask: UnsafePointer<Float>, scale: Float,
+                                       into out: UnsafeMutablePointer<Float>) {
+        let d = cache.headDim, t = cache.length, groups = heads / cache.kvHeads, width = heads * d
+        guard batch > 0, s > 0, t > 0 else { return }
+        let set = fused
+        Parallel.forEach(chunks: batch * heads) { unit in
+            let b = unit / heads, h = unit % heads, g = h / groups
+            let slice = (b * cache.kvHeads + g) * cache.capacity * d
+            let scores = KernelThreadState.current.attentionScratch.floats(s * t)
+            sgemm(transA: false, transB: true, m: s, n: t, k: d, alpha: scale, a: query + b * s * width + h * d, lda: width,
+                  b: cache.keys + slice, ldb: d, beta: 0, c: scores, ldc: t)
+            let rows = mask + (b * groups + h % groups) * s * t
+            for i in 0..<(s * t) { scores[i] += rows[i] }
+            set.softmaxRows(scores, scores, rows: 0..<s, cols: t)
+            sgemm(transA: false, transB: false, m: s, n: d, k: t, alpha: 1, a: scores, lda: t,
+                  b: cache.values + slice, ldb: d, beta: 0, c: out + b * s * width + h * d, ldc: width)
+        }
+    }
+}
