@@ -1,11 +1,17 @@
 import XCTest
 @testable import LorafKernels
 
-/// `Kernels.cachedAttention` against attention written out in Double: grouped-query heads, two sequences, two new
-/// queries each, a cache whose capacity exceeds its length, a masked key.
+/// `Kernels.cachedAttention` against attention written out in Double: grouped-query heads, two sequences, a cache
+/// whose capacity exceeds its length, a masked key; two new queries each (read straight from the cache) and nine
+/// (through sgemm).
 final class CachedAttentionTests: XCTestCase {
     func testMatchesADoubleReferenceOnEveryISAAndThreadCount() {
-        let (batch, s, heads, kvHeads, d, capacity, t) = (2, 2, 6, 2, 16, 9, 7)
+        check(newQueries: 2, length: 7)
+        check(newQueries: 9, length: 12)
+    }
+
+    private func check(newQueries s: Int, length t: Int) {
+        let (batch, heads, kvHeads, d, capacity) = (2, 6, 2, 16, t + 2)
         let groups = heads / kvHeads
         var seed: UInt64 = 7
         func next() -> Float {
@@ -56,7 +62,7 @@ final class CachedAttentionTests: XCTestCase {
                         }
                     }
                     let worst = zip(out, expected).map { abs(Double($0) - $1) }.max()!
-                    XCTAssertLessThan(worst, 1e-5, "\(isa), \(threads) threads")
+                    XCTAssertLessThan(worst, 1e-5, "\(isa), \(threads) threads, \(s) queries")
                 }
             }
         }

@@ -22,6 +22,10 @@ public struct CachedKeysValues {
 }
 
 extension Kernels {
+    /// From this many new queries per sequence on, cached attention multiplies with `sgemm` (which packs the keys
+    /// and values); below it, each query reads the cache rows directly.
+    static let sgemmQueryRows = 8
+
     /// Scaled dot-product attention of S new queries per sequence over the T cached keys and values (generation
     /// with a key/value cache; inference only: no dropout, no backward), reading heads in place:
     ///
@@ -29,8 +33,9 @@ extension Kernels {
     ///
     /// Layouts: `query` and `out` [B·S, heads·d] row-major (row b·S + s); the cache as ``CachedKeysValues``; `mask`
     /// additive [B, G·S, T] (G = heads / kvHeads; row g·S + s is query s of the g-th head of each group, the layout
-    /// the decoder builds once per pass). Units (sequence, head) run in parallel; each is two `sgemm` calls and
-    /// one softmax over T keys, so the result does not depend on the thread count.
+    /// the decoder builds once per pass). Units (sequence, head) run in parallel; each is, for a few queries (decoding),
+    /// dot products straight from the cache rows, else two `sgemm` calls and a softmax over T keys. The result does
+    /// not depend on the thread count.
     public static func cachedAttention(query: UnsafePointer<Float>, batch: Int, queries s: Int, heads: Int,
                                        cache: CachedKeysValues, mask: UnsafePointer<Float>, scale: Float,
                                        into out: UnsafeMutablePointer<Float>) {
@@ -40,14 +45,24 @@ extension Kernels {
         Parallel.forEach(chunks: batch * heads) { unit in
             let b = unit / heads, h = unit % heads, g = h / groups
             let slice = (b * cache.kvHeads + g) * cache.capacity * d
-            let scores = KernelThreadState.current.attentionScratch.floats(s * t)
-            sgemm(transA: false, transB: true, m: s, n: t, k: d, alpha: scale, a: query + b * s * width + h * d, lda: width,
-                  b: cache.keys + slice, ldb: d, beta: 0, c: scores, ldc: t)
+            let (keys, values) = (cache.keys + slice, cache.values + slice)
+            let queries = query + b * s * width + h * d, outputs = out + b * s * width + h * d
             let rows = mask + (b * groups + h % groups) * s * t
+            let scores = KernelThreadState.current.attentionScratch.floats(s * t)
+            guard s >= sgemmQueryRows else {
+                // A few queries (decoding): dot products straight from the cache rows.
+                for i in 0..<s {
+                    set.attendOneQuery(q: queries + i * width, keys: keys, values: values, length: t, headDim: d, scale: scale,
+                                       mask: rows + i * t, scores: scores, out: outputs + i * width)
+                }
+                return
+            }
+            sgemm(transA: false, transB: true, m: s, n: t, k: d, alpha: scale, a: queries, lda: width,
+                  b: keys, ldb: d, beta: 0, c: scores, ldc: t)
             for i in 0..<(s * t) { scores[i] += rows[i] }
             set.softmaxRows(scores, scores, rows: 0..<s, cols: t)
             sgemm(transA: false, transB: false, m: s, n: d, k: t, alpha: 1, a: scores, lda: t,
-                  b: cache.values + slice, ldb: d, beta: 0, c: out + b * s * width + h * d, ldc: width)
+                  b: values, ldb: d, beta: 0, c: outputs, ldc: width)
         }
     }
 }

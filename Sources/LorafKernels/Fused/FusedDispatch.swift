@@ -32,6 +32,9 @@ protocol FusedKernelSet {
     static func layerNormBackwardRows(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, mean: UnsafePointer<Float>,
                                       rstd: UnsafePointer<Float>, gamma: UnsafePointer<Float>?,
                                       dx: UnsafeMutablePointer<Float>, rows: Range<Int>, cols: Int, centered: Bool)
+    static func attendOneQuery(q: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+                               length: Int, headDim: Int, scale: Float, mask: UnsafePointer<Float>,
+                               scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>)
 }
 
 extension BaselineFused: FusedKernelSet {}
