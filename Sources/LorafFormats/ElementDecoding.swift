@@ -15,13 +15,35 @@ enum ElementDecoding {
     /// The elements of `raw` as `Float` for the float dtypes: F32 as is, F16 and BF16 widened
     /// exactly, F64 rounded to nearest; nil for any other dtype.
     static func floats(_ raw: UnsafeRawBufferPointer, dtype: SafeTensorsDType) -> [Float]? {
-        switch dtype {
-        case .f32: return integers(raw, as: UInt32.self).map(Float.init(bitPattern:))
-        case .f16: return integers(raw, as: UInt16.self).map(floatFromHalf)
-        case .bf16: return integers(raw, as: UInt16.self).map(floatFromBFloat16)
-        case .f64: return integers(raw, as: UInt64.self).map { Float(Double(bitPattern: $0)) }
-        default: return nil
+        guard isFloat(dtype) else { return nil }
+        let count = raw.count / dtype.byteSize
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if let base = buffer.baseAddress { _ = decodeFloats(raw, dtype: dtype, into: base) }
+            initialized = count
         }
+    }
+
+    /// Whether `floats` and `decodeFloats` convert `dtype` (F32, F16, BF16, F64).
+    static func isFloat(_ dtype: SafeTensorsDType) -> Bool {
+        [.f32, .f16, .bf16, .f64].contains(dtype)
+    }
+
+    /// Writes the raw.count / dtype.byteSize elements of `raw` as `Float` to `destination`, converted as `floats`
+    /// converts them; false, writing nothing, for a dtype that is not a float type.
+    static func decodeFloats(_ raw: UnsafeRawBufferPointer, dtype: SafeTensorsDType, into destination: UnsafeMutablePointer<Float>) -> Bool {
+        func each<T: FixedWidthInteger>(_ type: T.Type, _ convert: (T) -> Float) {
+            for index in 0..<(raw.count / MemoryLayout<T>.size) {
+                destination[index] = convert(T(littleEndian: raw.loadUnaligned(fromByteOffset: index * MemoryLayout<T>.size, as: T.self)))
+            }
+        }
+        switch dtype {
+        case .f32: each(UInt32.self, Float.init(bitPattern:))
+        case .f16: each(UInt16.self, floatFromHalf)
+        case .bf16: each(UInt16.self, floatFromBFloat16)
+        case .f64: each(UInt64.self) { Float(Double(bitPattern: $0)) }
+        default: return false
+        }
+        return true
     }
 
     /// IEEE 754 binary16 → binary32, exact (every half value is a float value).

@@ -64,6 +64,9 @@ public final class GGUFFile: WeightSource, @unchecked Sendable {
         tensors = try placedTensors(records, dataSize: max(0, mapping.bytes.count - dataOffset), file: path)
         index = Dictionary(uniqueKeysWithValues: tensors.enumerated().map { ($0.element.name, $0.offset) })
         self.url = url
+        // Everything above is a copy: the header's pages (the vocabulary and merges, ~1.7 MiB for SmolLM2) need not
+        // stay resident.
+        mapping.releasePages(0..<dataOffset)
     }
 
     private static func readVersion(_ reader: inout GGUFByteReader) throws -> Int {
@@ -136,5 +139,14 @@ public final class GGUFFile: WeightSource, @unchecked Sendable {
         let found = try entry(name)
         let start = dataOffset + found.offset
         return UnsafeRawBufferPointer(rebasing: mapping.bytes[start..<(start + found.byteCount)])
+    }
+
+    /// The mapping, without the metadata.
+    public var bytesOwner: AnyObject { mapping }
+
+    /// Drops the tensor's pages from resident memory (``WeightSource/releasePages(ofTensor:)``).
+    public func releasePages(ofTensor name: String) {
+        guard let found = try? entry(name) else { return }
+        mapping.releasePages((dataOffset + found.offset)..<(dataOffset + found.offset + found.byteCount))
     }
 }

@@ -37,6 +37,17 @@ final class MappedFile {
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 
+    /// Drops the whole pages inside `range` (byte offsets) from this process's resident memory, for bytes that were
+    /// copied or parsed and will not be read again soon. The bytes stay readable: the mapping is private and never
+    /// written, so touching a dropped page reads it again from the file (the page cache). Best effort: a failure
+    /// changes nothing but the memory held.
+    func releasePages(_ range: Range<Int>) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page, end = Swift.min(range.upperBound, bytes.count) / page * page
+        guard let base = bytes.baseAddress, page > 0, start < end else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, Int32(MADV_DONTNEED))
+    }
+
     deinit {
         if let base = bytes.baseAddress {
             munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)

@@ -81,6 +81,15 @@ public final class SafeTensorsFile: WeightSource, @unchecked Sendable {
         return UnsafeRawBufferPointer(rebasing: mapping.bytes[(dataAreaOffset + range.lowerBound)..<(dataAreaOffset + range.upperBound)])
     }
 
+    /// The mapping, without the header.
+    public var bytesOwner: AnyObject { mapping }
+
+    /// Drops the tensor's pages from resident memory (``WeightSource/releasePages(ofTensor:)``).
+    public func releasePages(ofTensor name: String) {
+        guard let range = try? entry(name).dataOffsets else { return }
+        mapping.releasePages((dataAreaOffset + range.lowerBound)..<(dataAreaOffset + range.upperBound))
+    }
+
     /// Calls `body` with the tensor's raw little-endian bytes inside the mapping (no copy).
     ///
     /// The buffer is only valid inside `body`. It is aligned only as far as the

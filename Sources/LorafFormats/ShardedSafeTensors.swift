@@ -109,6 +109,11 @@ public final class ShardedSafeTensors: WeightSource, @unchecked Sendable {
     public func tensorBytes(_ name: String) throws -> UnsafeRawBufferPointer {
         try shard(of: name).tensorBytes(name)
     }
+
+    /// Drops the tensor's pages in its shard from resident memory (``WeightSource/releasePages(ofTensor:)``).
+    public func releasePages(ofTensor name: String) {
+        (try? shard(of: name))?.releasePages(ofTensor: name)
+    }
 }
 
 private extension HeaderJSONError {

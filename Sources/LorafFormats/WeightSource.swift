@@ -20,6 +20,13 @@ public protocol WeightSource: AnyObject, Sendable {
     /// source lives; aligned only as far as the file aligns them (read with `loadUnaligned`).
     /// - Throws: the source's error type with `noSuchTensor` when there is no tensor `name`.
     func tensorBytes(_ name: String) throws -> UnsafeRawBufferPointer
+    /// What keeps `tensorBytes` valid (the file mapping): whoever keeps the bytes retains this rather than the
+    /// source, which may hold much more (a GGUF file's parsed vocabulary and merges).
+    var bytesOwner: AnyObject { get }
+    /// Lets the pages of tensor `name` leave the process's resident memory once its bytes were copied (a loader
+    /// converts F32 values or reorders blocks), so the weights are not resident twice. The bytes stay readable
+    /// (a mapped file reads them again when touched). A no-op for an unknown name or a source that is not mapped.
+    func releasePages(ofTensor name: String)
 }
 
 /// A tensor's description common to every weight source.
@@ -75,6 +82,12 @@ public enum WeightDType: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension WeightSource {
+    /// The source itself.
+    public var bytesOwner: AnyObject { self }
+
+    /// Keeps everything resident (a source whose bytes are not a file mapping).
+    public func releasePages(ofTensor name: String) {}
+
     /// True when the source has a tensor called `name`.
     public func contains(_ name: String) -> Bool {
         (try? tensorInfo(name)) != nil
@@ -91,5 +104,19 @@ extension WeightSource {
             throw WeightSourceError(path: url.path, tensor: name, problem: .notConvertible(dtype: info.dtype, to: "Float"))
         }
         return values
+    }
+
+    /// Writes the tensor's elements, converted as ``floats(_:)`` converts them, straight into `destination`, which
+    /// must hold exactly the tensor's element count: a loader fills a parameter without an intermediate array.
+    /// - Throws: as ``floats(_:)``; `WeightSourceError.Problem.destinationSize` when `destination` has another count.
+    public func readFloats(_ name: String, into destination: UnsafeMutableBufferPointer<Float>) throws {
+        let info = try tensorInfo(name)
+        guard case .element(let dtype) = info.dtype, ElementDecoding.isFloat(dtype) else {
+            throw WeightSourceError(path: url.path, tensor: name, problem: .notConvertible(dtype: info.dtype, to: "Float"))
+        }
+        guard destination.count == info.elementCount else {
+            throw WeightSourceError(path: url.path, tensor: name, problem: .destinationSize(elements: info.elementCount, destination: destination.count))
+        }
+        if let base = destination.baseAddress { _ = ElementDecoding.decodeFloats(try tensorBytes(name), dtype: dtype, into: base) }
     }
 }

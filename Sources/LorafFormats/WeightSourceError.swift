@@ -35,6 +35,7 @@ public struct WeightSourceError: Error, CustomStringConvertible, Equatable {
         // Access.
         case noSuchTensor
         case notConvertible(dtype: WeightDType, to: String)
+        case destinationSize(elements: Int, destination: Int)
     }
 
     public var description: String {
@@ -62,6 +63,7 @@ public struct WeightSourceError: Error, CustomStringConvertible, Equatable {
             return "shard '\(shard)' holds it but the index places it in shard '\(indexed)'"
         case .noSuchTensor: return "no such tensor"
         case .notConvertible(let dtype, let target): return "dtype \(dtype) cannot be read as \(target)"
+        case .destinationSize(let elements, let destination): return "has \(elements) elements but the destination holds \(destination)"
         }
     }
 }

@@ -32,10 +32,11 @@ public final class LanguageModel {
     /// Loads the causal LM at `url` (a `.gguf` file or a folder) with its tokenizer and chat template.
     /// - Throws: the loader's, tokenizer's and template parser's errors, each naming the file.
     public static func load(_ url: URL, seed: UInt64 = 0) throws -> LanguageModel {
-        let model = try ModelLoader.load(url, task: .causalLM, seed: seed)
-        let files = try ModelTextFiles.load(for: url)
-        return LanguageModel(model: AdaptedModel(model), tokenizer: files.tokenizer,
-                             chatTemplate: try files.chatTemplate.map { try ChatTemplate(source: $0) }, source: url)
+        let files = try ModelFiles.open(url)
+        let model = try ModelLoader.load(files, task: .causalLM, seed: seed)
+        let text = try ModelTextFiles.load(for: files)
+        return LanguageModel(model: AdaptedModel(model), tokenizer: text.tokenizer,
+                             chatTemplate: try text.chatTemplate.map { try ChatTemplate(source: $0) }, source: url)
     }
 
     /// The special tokens a chat template sees (`bos_token`, `eos_token`, ...), as transformers passes them.

@@ -1,3 +1,5 @@
+import LorafTensor
+
 /// Swift functions that exist only so tests can drive the bridge from Lua scripts, e.g. through the
 /// `loraf` binary. Installed as the `loraf_test` module when `LORAF_TEST_HOOKS=1` (never by default,
 /// and never in docs/lua-api.md).
@@ -61,6 +63,12 @@ public enum TestHooks {
             """) { args in
             let model = try args.object(1, as: ModelObject.self)
             return [.record(Dictionary(uniqueKeysWithValues: model.adapted.trainableParameters.map { ($0.path, LuaValue.object($0.tensor)) }))]
+        }
+        module.function("allocator_tuned", doc: """
+            loraf_test.allocator_tuned() -> boolean
+            Whether malloc has been tuned for training in this process (it is once a gradient is recorded).
+            """) { _ in
+            [.boolean(TensorStorage.isAllocatorTunedForTraining)]
         }
     }
 }

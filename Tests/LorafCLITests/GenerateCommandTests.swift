@@ -29,6 +29,24 @@ final class GenerateCommandTests: XCTestCase {
         XCTAssert(lines[0].hasPrefix("The capital of France is Paris"), result.stdout)
     }
 
+    /// Training's malloc tuning (TensorStorage) must not reach inference: tuned before the model is built, glibc
+    /// served its zero Float32 layers from the heap and made ~28 MiB resident. Loading and generating leave it off;
+    /// the first recorded gradient turns it on.
+    func testGenerationLeavesMallocUntunedUntilAGradientIsRecorded() throws {
+        let model = try smolLM2GGUF().path
+        let script = """
+            local model = loraf.load_model(arg[1], {task = "causal_lm"})
+            local text = model:generate{messages = {{role = "user", content = "What is the capital of France?"}}, max_new_tokens = 8}
+            print(text, loraf_test.allocator_tuned())
+            local w = loraf.tensor{{1, 2}, {3, 4}}:requires_grad(true)
+            w:matmul(w):sum():backward()
+            print(loraf_test.allocator_tuned())
+            """
+        let result = try LorafBinary().run(["run", "-e", script, model], environment: ["LORAF_TEST_HOOKS": "1"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "The capital of France is Paris.\tfalse\ntrue\n")
+    }
+
     func testBadUsageAndMissingModel() throws {
         let loraf = try LorafBinary()
         let usage = try loraf.run(["generate", "model.gguf", "--top-p", "3", "x"])

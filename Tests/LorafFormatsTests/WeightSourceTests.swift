@@ -135,4 +135,58 @@ final class WeightSourceTests: XCTestCase {
         XCTAssertTrue(source.contains("ids"))
         XCTAssertFalse(source.contains("x"))
     }
+
+    /// Released pages are only dropped from resident memory: every kind of source reads the same bytes afterwards,
+    /// and the sources that keep tensor bytes alive do so through their mapping (`bytesOwner`), not themselves.
+    func testReleasedPagesReadTheSameBytes() throws {
+        let folder = try makeScratchFolder("loraf-release")
+        let values = (0..<5000).map { Float($0) * 0.5 - 7 }   // ~20 KB: whole pages inside the tensor
+        let safetensors = folder.appendingPathComponent("model.safetensors")
+        try SafeTensorsWriter.write([.float32("small", shape: [3], values: [1, 2, 3]), .float32("w", shape: [50, 100], values: values)],
+                                    to: safetensors)
+        let gguf = folder.appendingPathComponent("model.gguf")
+        let tokens = (0..<4000).map { "token\($0)" }   // a header of several pages, released once parsed
+        try GGUFWriter.write(metadata: GGUFTestFiles.everyValueType + [.init("tokens", .array(.string(tokens)))],
+                             tensors: [.float32("small", shape: [3], values: [1, 2, 3]), .float32("w", shape: [50, 100], values: values)], to: gguf)
+        let sources: [any WeightSource] = [try SafeTensorsFile(contentsOf: safetensors), try GGUFFile(contentsOf: gguf)]
+        for source in sources {
+            let before = try source.floats("w")
+            XCTAssertEqual(before, values)
+            for name in ["w", "small", "absent"] { source.releasePages(ofTensor: name) }
+            XCTAssertEqual(try source.floats("w"), before, "\(type(of: source))")
+            XCTAssertEqual(try source.floats("small"), [1, 2, 3])
+        }
+        XCTAssertFalse(sources[0].bytesOwner === sources[0])
+        XCTAssertFalse(sources[1].bytesOwner === sources[1])
+        let sharded = try WeightSources.open(shardedFolder())
+        sharded.releasePages(ofTensor: "a")
+        XCTAssertEqual(try sharded.floats("a"), [1, 2, 3, 4])
+        let parsed = try GGUFFile(contentsOf: gguf)
+        XCTAssertGreaterThan(parsed.dataOffset, 8192)
+        XCTAssertEqual(parsed.metadata["tokens"]?.stringArray, tokens, "the released header was parsed into copies")
+        XCTAssertEqual(parsed.metadata["text"]?.string, "ça va? 日本 🙂\n")
+    }
+
+    /// readFloats decodes into the caller's buffer exactly what floats() returns, and names a wrong size or dtype.
+    func testReadFloatsFillsTheDestination() throws {
+        let folder = try makeScratchFolder("loraf-read")
+        let url = folder.appendingPathComponent("w.safetensors")
+        try SafeTensorsWriter.write([.float32("f32", shape: [2, 3], values: [1, -2, 3.5, 0, 1e-3, -7]),
+                                     .init(name: "bf16", dtype: .bf16, shape: [2], bytes: [0x80, 0x3F, 0x00, 0xC0]),
+                                     .int64("ids", shape: [2], values: [1, 2])], to: url)
+        let source: any WeightSource = try SafeTensorsFile(contentsOf: url)
+        for (name, count) in [("f32", 6), ("bf16", 2)] {
+            var values = [Float](repeating: .nan, count: count)
+            try values.withUnsafeMutableBufferPointer { try source.readFloats(name, into: $0) }
+            XCTAssertEqual(values, try source.floats(name))
+        }
+        var short = [Float](repeating: 0, count: 5)
+        XCTAssertThrowsError(try short.withUnsafeMutableBufferPointer { try source.readFloats("f32", into: $0) }) {
+            XCTAssertEqual("\($0)", url.path + ": tensor 'f32': has 6 elements but the destination holds 5")
+        }
+        var ids = [Float](repeating: 0, count: 2)
+        XCTAssertThrowsError(try ids.withUnsafeMutableBufferPointer { try source.readFloats("ids", into: $0) }) {
+            XCTAssertEqual("\($0)", url.path + ": tensor 'ids': dtype I64 cannot be read as Float")
+        }
+    }
 }

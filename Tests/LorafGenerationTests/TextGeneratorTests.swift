@@ -44,6 +44,20 @@ final class TextGeneratorTests: XCTestCase {
         }
     }
 
+    /// The LM head runs on each row's last position only, in the prefill too: [B, 1, H] → [B, 1, vocab], never the
+    /// [B, S, vocab] of every prompt position (25 MB for a 128-token SmolLM2 prompt).
+    func testHeadSeesOnlyTheLastPositionOfEachStep() throws {
+        let model = try tinyModel()
+        let head = try XCTUnwrap(model.base.module(at: "lm_head"))
+        var shapes: [[Int]] = []
+        head.forwardHooks.append(ForwardHook(id: 1) { logits in shapes.append(logits.shape); return logits })
+        let generator = TextGenerator(model: model, padTokenId: 0, makeDecoder: { Letters() })
+        let results = try generator.generate(prompts: [[4, 8, 15, 16, 23], [7, 3]], options: GenerationOptions(maxNewTokens: 3))
+        XCTAssertEqual(results.map(\.tokenIds.count), [3, 3])
+        let vocab = try XCTUnwrap(shapes.first?.last)
+        XCTAssertEqual(shapes, Array(repeating: [2, 1, vocab], count: 3))
+    }
+
     /// Each row uses its own adapter (or the base model) in one batch and gets what it gets alone.
     func testMixedAdapterBatchEqualsRowsAlone() throws {
         let model = try tinyModel()

@@ -58,8 +58,9 @@ enum ModelBindings: LuaBindings {
                 }
             }
             let seed = UInt64(bitPattern: Int64(try options.integer("seed") ?? 0))
-            let model = try ModelLoader.load(url, task: task, seed: seed)
-            let files = Result { try ModelTextFiles.load(for: url) }
+            let opened = try ModelFiles.open(url)
+            let model = try ModelLoader.load(opened, task: task, seed: seed)
+            let files = Result { try ModelTextFiles.load(for: opened) }
             let tokenizer = files.map(\.tokenizer)
             let template = Result { try files.get().chatTemplate.map { try ChatTemplate(source: $0) } }
             return [.object(ModelObject(adapted: AdaptedModel(model), directory: url, tokenizer: tokenizer, chatTemplate: template))]

@@ -5,7 +5,8 @@ import LorafTensor
 /// Fills a freshly built model from a weight source: every checkpoint tensor goes to the parameter at its mapped
 /// path (shape checked, rows reordered when asked), and a block-quantized tensor turns its Linear or Embedding into
 /// a ``QuantizedLinear`` / ``QuantizedEmbedding`` that keeps the blocks (no Float32 copy). Afterwards every
-/// parameter must have been filled, except under `optional` module paths.
+/// parameter must have been filled, except under `optional` module paths. The file pages of every tensor that was
+/// copied are released (``WeightSource/releasePages(ofTensor:)``), so no weight is resident twice.
 struct CheckpointLoading {
     /// Where a checkpoint tensor goes.
     enum Destination {
@@ -45,12 +46,15 @@ struct CheckpointLoading {
                 throw ModelError.shapeMismatch(tensor: name, expected: parameter.shape, found: info.shape)
             }
             let order = rowOrder(target)
+            // Blocks read in place stay in the mapping; copied values (reordered blocks, floats) release its pages.
             if case let .blocks(type) = info.dtype {
                 let weight = try quantizedWeight(name, type: type, shape: info.shape, rowOrder: order)
                 if try !installQuantized(weight, at: target) { try parameter.assign(weight.dequantized()) }
                 quantizedTables[ObjectIdentifier(parameter)] = weight
+                if order != nil { source.releasePages(ofTensor: name) }
             } else {
-                try parameter.assign(Tensor(shape: info.shape, scalars: reordered(try source.floats(name), shape: info.shape, order)))
+                try readFloats(name, into: parameter, rowOrder: order)
+                source.releasePages(ofTensor: name)
             }
             filled.insert(ObjectIdentifier(parameter))
         }
@@ -68,7 +72,7 @@ struct CheckpointLoading {
         }
         // Rows in file order are read in place from the mapping (which the weight keeps alive); reordered rows are copied.
         guard let rowOrder else {
-            return try QuantizedWeight(format: format, rows: shape[0], columns: shape[1], borrowing: source.tensorBytes(name), owner: source)
+            return try QuantizedWeight(format: format, rows: shape[0], columns: shape[1], borrowing: source.tensorBytes(name), owner: source.bytesOwner)
         }
         return try QuantizedWeight(format: format, rows: shape[0], columns: shape[1], copying: source.tensorBytes(name), rowOrder: rowOrder)
     }
@@ -97,12 +101,16 @@ struct CheckpointLoading {
         }
     }
 
-    /// `values` of a row-major tensor with rows taken in `order` (axis 0), or as they are.
-    private func reordered(_ values: [Float], shape: [Int], _ order: [Int]?) -> [Float] {
-        guard let order, let rows = shape.first, rows == order.count, rows > 0 else { return values }
-        let width = values.count / rows
-        var out = [Float](repeating: 0, count: values.count)
-        for (r, source) in order.enumerated() { out[(r * width)..<((r + 1) * width)] = values[(source * width)..<((source + 1) * width)] }
-        return out
+    /// Decodes tensor `name` straight into `parameter` (no intermediate arrays: a 113 MiB embedding table would
+    /// otherwise be resident three times while it loads), then, with `rowOrder`, puts row `rowOrder[r]` at row r.
+    private func readFloats(_ name: String, into parameter: Tensor, rowOrder: [Int]?) throws {
+        guard parameter.isContiguous else { throw ModelError.invalid("the parameter for '\(name)' is a non-contiguous view") }
+        try source.readFloats(name, into: UnsafeMutableBufferPointer(start: parameter.data, count: parameter.count))
+        guard let rowOrder, let rows = parameter.shape.first, rows == rowOrder.count, rows > 0 else { return }
+        let width = parameter.count / rows
+        let stored = Array(UnsafeBufferPointer(start: parameter.data, count: parameter.count))
+        for (r, source) in rowOrder.enumerated() {
+            stored.withUnsafeBufferPointer { (parameter.data + r * width).update(from: $0.baseAddress! + source * width, count: width) }
+        }
     }
 }

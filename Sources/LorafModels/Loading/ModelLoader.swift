@@ -12,11 +12,18 @@ public enum ModelLoader {
     ///   weights shows) or one the model has no place for; `SafeTensorsError`, `GGUFError` or `WeightSourceError`
     ///   for a corrupt or missing weights file.
     public static func load(_ url: URL, task: ModelTask, seed: UInt64 = 0) throws -> TransformerModel {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-            throw ModelError.invalid("\(url.path): no such file or folder")
+        try load(ModelFiles.open(url), task: task, seed: seed)
+    }
+
+    /// Loads the model in `files` (opened once with ``ModelFiles/open(_:)``, so ``ModelTextFiles`` can read the
+    /// tokenizer from the same parsed file) for `task`.
+    /// - Throws: as ``load(_:task:seed:)``.
+    public static func load(_ files: ModelFiles, task: ModelTask, seed: UInt64 = 0) throws -> TransformerModel {
+        let model: TransformerModel
+        switch files {
+        case let .folder(url): model = try loadFolder(url, task: task, seed: seed)
+        case let .gguf(file): model = try loadGGUF(file, task: task, seed: seed)
         }
-        let model = isFolder.boolValue ? try loadFolder(url, task: task, seed: seed) : try loadGGUF(url, task: task, seed: seed)
         model.eval()
         return model
     }
@@ -39,10 +46,9 @@ public enum ModelLoader {
 
     /// A GGUF file: the configuration comes from its metadata, the family from `general.architecture`, and the
     /// family's name table maps tensor names (undoing llama.cpp's q/k row order).
-    static func loadGGUF(_ url: URL, task: ModelTask, seed: UInt64) throws -> TransformerModel {
-        let file = try GGUFFile(contentsOf: url)
+    static func loadGGUF(_ file: GGUFFile, task: ModelTask, seed: UInt64) throws -> TransformerModel {
         let config = GGUFConfig.reader(file)
-        let family = try ModelFamilyRegistry.shared.family(ggufArchitecture: try config.string("general.architecture") ?? "", source: url.path)
+        let family = try ModelFamilyRegistry.shared.family(ggufArchitecture: try config.string("general.architecture") ?? "", source: file.url.path)
         let model = try family.build(.gguf(config), task: task, seed: seed)
         try CheckpointLoading(model: model, source: file, optional: newHeadPaths(model)).run(
             path: { name in family.parameterPath(ggufTensor: name, in: model).map { .candidates([$0]) } ?? .unexpected },

@@ -7,15 +7,22 @@ import LorafTokenizers
 /// file (`tokenizer.ggml.*` and `tokenizer.chat_template` metadata).
 public enum ModelTextFiles {
     /// The tokenizer and the chat template source (Jinja2; nil when the model has none) of the model at `url` (a
-    /// folder or a `.gguf` file), reading a GGUF file once.
+    /// folder or a `.gguf` file), reading a GGUF file once (``load(for:)-(ModelFiles)`` reuses one already open).
     /// - Throws: `TokenizerError` for a missing or malformed tokenizer, `GGUFError` for a bad GGUF file,
     ///   `ModelError.invalid` for a tokenizer_config.json that is not a JSON object.
     public static func load(for url: URL) throws -> (tokenizer: any Tokenizer, chatTemplate: String?) {
-        if url.pathExtension.lowercased() == "gguf" {
-            let metadata = try GGUFFile(contentsOf: url).metadata
-            return (try AutoTokenizer.load(gguf: tokenizerMetadata(metadata)), metadata["tokenizer.chat_template"]?.string)
+        try load(for: url.pathExtension.lowercased() == "gguf" ? .gguf(GGUFFile(contentsOf: url)) : .folder(url))
+    }
+
+    /// The tokenizer and chat template source of the model in `files` (a GGUF file's already parsed metadata).
+    /// - Throws: as ``load(for:)-(URL)``.
+    public static func load(for files: ModelFiles) throws -> (tokenizer: any Tokenizer, chatTemplate: String?) {
+        switch files {
+        case let .folder(url):
+            return (try AutoTokenizer.load(modelDirectory: url), try folderChatTemplate(url))
+        case let .gguf(file):
+            return (try AutoTokenizer.load(gguf: tokenizerMetadata(file.metadata)), file.metadata["tokenizer.chat_template"]?.string)
         }
-        return (try AutoTokenizer.load(modelDirectory: url), try folderChatTemplate(url))
     }
 
     /// The chat template of a Hugging Face folder: chat_template.jinja, else tokenizer_config.json's `chat_template`.

@@ -95,7 +95,8 @@ extension Tensor {
     public var operationName: String? { node?.name }
 
     /// Wraps a freshly computed `result` of operation `name` over `inputs`: when grad mode is on and any input
-    /// requires a gradient, the result is marked as requiring one and `backward` is recorded.
+    /// requires a gradient, the result is marked as requiring one and `backward` is recorded. The first node
+    /// recorded in a process tunes malloc for training (``TensorStorage``); inference never records one.
     ///
     /// This is also how a new differentiable operation is defined from Swift: compute the forward value with any
     /// code (kernels, other ops), then call `record` with its backward rule. Example (y = 2x):
@@ -105,6 +106,7 @@ extension Tensor {
     public static func record(_ result: Tensor, name: String, inputs: [Tensor],
                               backward: @escaping (_ outputGrad: Tensor, _ needsGrad: [Bool]) throws -> [Tensor?]) -> Tensor {
         guard GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) else { return result }
+        TensorStorage.tuneAllocatorForTraining()
         result.requiresGrad = true
         result.node = GradNode(name: name, shape: result.shape, inputs: inputs.map(GradTarget.init), backward: backward)
         return result

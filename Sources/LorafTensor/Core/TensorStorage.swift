@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 
 /// The memory behind one or more tensors: `count` Float32 values.
 ///
@@ -19,7 +20,6 @@ public final class TensorStorage {
     /// hands out fresh pages without writing them: a model built with zero weights that a checkpoint then replaces
     /// (quantized layers) never makes those pages resident.
     public init(count: Int, zeroed: Bool = true) {
-        TensorStorage.allocatorTuned
         self.count = count
         let bytes = Swift.max(count, 1) * MemoryLayout<Float>.stride
         let raw = zeroed ? calloc(Swift.max(count, 1), MemoryLayout<Float>.stride) : malloc(bytes)
@@ -38,23 +38,47 @@ public final class TensorStorage {
         self.owner = owner
     }
 
+    /// Tunes glibc's malloc for training; the first recorded gradient node calls it (``Tensor/record``), so only a
+    /// process that trains pays for it. Idempotent.
+    ///
     /// glibc's malloc maps blocks over 128 KiB–32 MiB (its dynamic threshold) straight from the kernel and unmaps
     /// them on free, so every step of training faulted in and zeroed fresh pages for each activation. Raising
     /// the mmap threshold to its 32 MiB maximum and the trim threshold to 1 GiB keeps freed activation buffers
-    /// in the heap for the next step. Applied once, before the first owned allocation. `mallopt` is looked up
-    /// with dlsym (Swift's Glibc module does not export malloc.h); the option numbers are glibc's
-    /// M_TRIM_THRESHOLD (−1) and M_MMAP_THRESHOLD (−3). Without glibc nothing changes.
+    /// in the heap for the next step. Not before: with the raised threshold a model's zero-filled weights (Float32
+    /// layers that a quantized checkpoint then replaces) come from the heap instead of fresh mappings, and `calloc`
+    /// clears part of the heap as it grows: building SmolLM2-135M made about 28 MiB resident that inference never
+    /// reads.
+    /// `mallopt` is looked up with dlsym (Swift's Glibc module does not export malloc.h); the option numbers are
+    /// glibc's M_TRIM_THRESHOLD (−1) and M_MMAP_THRESHOLD (−3). Without glibc nothing changes.
+    static func tuneAllocatorForTraining() { _ = allocatorTuned }
+
+    /// Whether ``tuneAllocatorForTraining()`` has run in this process (true even where there is no glibc to tune).
+    public static var isAllocatorTunedForTraining: Bool { tuned.isSet }
+
+    private static let tuned = SetOnceFlag()
     private static let allocatorTuned: Void = {
         #if canImport(Glibc)
         typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(nil, "mallopt") else { return }
-        let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
-        _ = mallopt(-3, 32 << 20)
-        _ = mallopt(-1, 1 << 30)
+        if let symbol = dlsym(nil, "mallopt") {
+            let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
+            _ = mallopt(-3, 32 << 20)
+            _ = mallopt(-1, 1 << 30)
+        }
         #endif
+        tuned.set()
     }()
 
     deinit {
         if ownsMemory { free(base) }
     }
+}
+
+/// A flag that goes from false to true once, readable from any thread.
+private final class SetOnceFlag: @unchecked Sendable {
+    // Sendable: `value` is only read and written under `lock`.
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }
