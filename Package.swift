@@ -3,7 +3,7 @@
 //
 // One target per concern (see docs/architecture.md):
 //   CLua / CLuaBridge      Lua 5.4 (Debian's liblua5.4-dev) and the C trampolines Swift cannot express
-//   CKernelSupport         CPU feature detection for the run-time kernel choice
+//   CKernelSupport         CPU feature detection for the run-time kernel choice; the prefetch hint
 //   LorafKernels           SGEMM, thread pool, fused SIMD kernels, ggml quantized blocks (+ per-ISA modules,
 //                          LorafKernelsVNNI: int8-activation products of the quantized formats)
 //   LorafTensor            Float32 tensors, ops and reverse-mode autodiff
@@ -32,10 +32,10 @@ var vnniDependency: [Target.Dependency] = []
 #if arch(x86_64)
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 isaTargets = [
-    .target(name: "LorafKernelsAVX2", swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"])]),
-    .target(name: "LorafKernelsAVX512", swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mfma"])]),
+    .target(name: "LorafKernelsAVX2", dependencies: ["CKernelSupport"], swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"])]),
+    .target(name: "LorafKernelsAVX512", dependencies: ["CKernelSupport"], swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mfma"])]),
     // The int8-activation kernels (vpdpbusd): -parse-stdlib gives them LLVM's x86 intrinsics through `Builtin`.
-    .target(name: "LorafKernelsVNNI", swiftSettings: kernelFlags + [.unsafeFlags([
+    .target(name: "LorafKernelsVNNI", dependencies: ["CKernelSupport"], swiftSettings: kernelFlags + [.unsafeFlags([
         "-parse-stdlib", "-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512vnni", "-Xcc", "-mfma",
     ])]),
 ]

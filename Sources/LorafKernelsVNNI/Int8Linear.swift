@@ -1,5 +1,6 @@
 // The int8-activation matrix-vector product: rows of a ggml weight matrix against activation rows quantized by
 // `VNNIQuant.quantize`. Splitting over threads and the choice of path are LorafKernels' (Quant/QuantizedMatmul.swift).
+import CKernelSupport
 import Swift
 
 extension VNNIQuant {
@@ -36,6 +37,9 @@ private struct Int8Tile {
             let last = min(3, rows.upperBound - 1 - r0)
             let w = (weights + r0 * rowBytes, weights + (r0 + min(1, last)) * rowBytes,
                      weights + (r0 + min(2, last)) * rowBytes, weights + (r0 + last) * rowBytes)
+            // Rows of W a few tiles ahead are requested now, so they arrive from memory while this tile computes.
+            let ahead = r0 + Int(LORAF_PREFETCH_ROWS)
+            if ahead < rows.upperBound { loraf_prefetch(weights + ahead * rowBytes, 4 * rowBytes) }
             // The tile's rows of W stay in L1 while every activation row passes over them.
             for i in 0..<m {
                 let sums = dots(Block.self, w, activations + i * rowActivationBytes)

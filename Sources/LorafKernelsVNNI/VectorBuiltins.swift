@@ -124,3 +124,4 @@ func narrowedToBytes(_ v: Int32x16) -> SIMD16<Int8> { unsafeBitCast(Bytes16(Buil
 private struct Floats8 { var value: Builtin.Vec8xFPIEEE32; init(_ value: Builtin.Vec8xFPIEEE32) { self.value = value } }
 private struct Halves8 { var value: Builtin.Vec8xFPIEEE16 }
 private struct Bytes16 { var value: Builtin.Vec16xInt8; init(_ value: Builtin.Vec16xInt8) { self.value = value } }
+

@@ -15,4 +15,15 @@ loraf_isa loraf_detect_isa(void);
 /// that loraf_detect_isa() found usable (OS state included), else 0.
 int loraf_detect_vnni(void);
 
+/// Rows of a weight matrix ahead of the current four-row tile that the matrix-vector kernels prefetch (measured on
+/// the Zen 4 VM: the 49152 x 576 Q8_0 output layer went from 7 to 21 GB/s at one thread).
+#define LORAF_PREFETCH_ROWS 16
+
+/// Asks the CPU to bring the `bytes` bytes at `p` into every cache level ahead of their use (one prefetcht0 per
+/// 64-byte line on x86-64); a hint that never faults. Inlined into the Swift kernels that stream quantized weights
+/// from memory, where the hardware prefetcher alone leaves most of the memory bandwidth unused.
+static inline void loraf_prefetch(const void *p, long bytes) {
+    for (long offset = 0; offset < bytes; offset += 64) __builtin_prefetch((const char *)p + offset, 0, 3);
+}
+
 #endif

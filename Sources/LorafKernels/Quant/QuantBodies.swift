@@ -1,6 +1,7 @@
 // The serial bodies of the quantized kernels, shared per ISA like QuantBlocks.swift: each module extends its own
 // `ISAQuant` (BaselineQuant / AVX2Quant / AVX512Quant) with them. Splitting over threads and the choice of ISA
 // are LorafKernels' (Quant/QuantizedMatmul.swift, Quant/Dequantize.swift).
+import CKernelSupport
 
 extension ISAQuant {
     /// Writes the `count` elements stored at `blocks` in ggml type `typeID` (a `QuantFormat` raw value; `count` a
@@ -63,6 +64,9 @@ struct LinearVisitor: QuantBlockVisitor {
             let last = min(3, rows.upperBound - 1 - r0)
             let (w0, w1) = (weights + r0 * rowBytes, weights + (r0 + min(1, last)) * rowBytes)
             let (w2, w3) = (weights + (r0 + min(2, last)) * rowBytes, weights + (r0 + last) * rowBytes)
+            // Rows of W a few tiles ahead are requested now, so they arrive from memory while this tile computes.
+            let ahead = r0 + Int(LORAF_PREFETCH_ROWS)
+            if ahead < rows.upperBound { loraf_prefetch(weights + ahead * rowBytes, 4 * rowBytes) }
             var a0 = Lanes(), a1 = Lanes(), a2 = Lanes(), a3 = Lanes()
             for b in 0..<blocks {
                 let xb = x + b * Block.elements, offset = b * Block.bytes
