@@ -59,6 +59,31 @@ final class DecoderParityTests: XCTestCase {
         XCTAssertLessThan(maxAbsDifference(row0, try XCTUnwrap(alone.logits).scalars), 1e-5)
     }
 
+    /// The cache's buffers grow (capacity doubles, keeping every cached slot of both sequences and key/value heads) and
+    /// decoding past the growth still gives the full pass's logits.
+    func testCacheGrowthKeepsEveryCachedSlot() throws {
+        let model = try ModelLoader.load(folder.appendingPathComponent("llama"), task: .causalLM)
+        let length = 70, vocab = 40
+        let ids = (0..<2).map { row in (0..<length).map { ($0 * 7 + row * 13 + 3) % vocab } }
+        let mask = [[0, 0, 0] + [Int](repeating: 1, count: length - 3), [Int](repeating: 1, count: length)]
+        func tensor(_ rows: [[Int]], _ range: Range<Int>) throws -> IntTensor {
+            try IntTensor(shape: [rows.count, range.count], scalars: rows.flatMap { $0[range] })
+        }
+        let full = try XCTUnwrap(GradMode.disabled {
+            try model.forward(ModelInput(inputIds: tensor(ids, 0..<length), attentionMask: tensor(mask, 0..<length)), model.makeContext())
+        }.logits)
+        let cache = KeyValueCache()
+        var pieces: [Tensor] = []
+        for range in [0..<66] + (66..<length).map({ $0..<($0 + 1) }) {
+            let step = try ModelInput(inputIds: tensor(ids, range), attentionMask: tensor(mask, range), cache: cache)
+            pieces.append(try XCTUnwrap(GradMode.disabled { try model.forward(step, model.makeContext()) }.logits))
+        }
+        XCTAssertEqual(cache.length, length)
+        let incremental = try Tensor.concat(pieces, axis: 1), width = full.shape[2]
+        let real = mask.flatMap { $0 }
+        XCTAssertLessThan(maxAbsDifference(incremental.scalars, full.scalars) { real[$0 / width] == 1 }, 1e-5)
+    }
+
     /// `logitPositions` picks the same logits from the packed pass and from the padded pass with a cache, and a
     /// padding slot (not computed without a cache) is a clear error.
     func testLogitPositionsWithAndWithoutACache() throws {

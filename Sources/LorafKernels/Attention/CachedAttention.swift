@@ -35,7 +35,8 @@ extension Kernels {
     /// additive [B, G·S, T] (G = heads / kvHeads; row g·S + s is query s of the g-th head of each group, the layout
     /// the decoder builds once per pass). Units (sequence, head) run in parallel; each is, for a few queries (decoding),
     /// dot products straight from the cache rows, else two `sgemm` calls and a softmax over T keys. The result does
-    /// not depend on the thread count.
+    /// not depend on the thread count. Preconditions (``LorafTensor``'s `Tensor.cachedAttention` checks them):
+    /// `heads` a positive multiple of `cache.kvHeads`, `cache.length` ≤ `cache.capacity`, buffers of those sizes.
     public static func cachedAttention(query: UnsafePointer<Float>, batch: Int, queries s: Int, heads: Int,
                                        cache: CachedKeysValues, mask: UnsafePointer<Float>, scale: Float,
                                        into out: UnsafeMutablePointer<Float>) {

@@ -1,3 +1,4 @@
+import CKernelSupport
 import Foundation
 import Synchronization
 
@@ -20,14 +21,18 @@ public enum Parallel {
     }
 }
 
-/// Mutex/condition-variable pool behind `Parallel`. Both hand-offs spin briefly before they sleep: an idle worker
-/// polls for the next job, and the caller polls for the job's end, for about `spinIterations` atomic loads (tens of
-/// microseconds) each. Decoding one token runs a few hundred small parallel products back to back; waking a
-/// sleeping thread costs about as much as one of them on a VM (a futex wake and an inter-processor interrupt), so
-/// without the spin the second thread made decoding slower (docs/performance.md, "Decoding").
+/// Mutex/condition-variable pool behind `Parallel`. Both hand-offs spin briefly before they sleep: a worker that
+/// took part in the last job polls for the next one, and the caller polls for the job's end, `spinIterations` times
+/// each with a pause in between (tens of microseconds). Decoding one token runs a few hundred small parallel
+/// products back to back; waking a sleeping thread costs about as much as one of them on a VM (a futex wake and an
+/// inter-processor interrupt), so without the spin the second thread made decoding slower (docs/performance.md,
+/// "Generation"). Nobody spins while the pool has more threads than the machine has cores (several MPI ranks on
+/// one machine, say), where a spinning thread would hold the core another needs.
 final class ThreadPool: @unchecked Sendable {
-    /// Atomic loads an idle thread makes before it sleeps on a condition variable.
-    static let spinIterations = 100_000
+    /// Polls an idle thread makes, a pause apart, before it sleeps on a condition variable.
+    static let spinIterations = 2_000
+    /// Cores the process may run on.
+    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     static let shared = ThreadPool(threadCount: ThreadPool.initialThreadCount())
 
@@ -91,7 +96,7 @@ final class ThreadPool: @unchecked Sendable {
             state.insideParallelRegion = true
             work(body: escapable, generation: current)
             state.insideParallelRegion = false
-            Self.spin(until: { jobOver.load(ordering: .acquiring) })
+            if helpers < Self.cores { Self.spin(until: { jobOver.load(ordering: .acquiring) }) }
             done.lock()
             lock.lock()
             while finishedChunks < chunkCount || helpersHoldingJob > 0 {
@@ -142,17 +147,18 @@ final class ThreadPool: @unchecked Sendable {
     /// Worker `index` (0-based among helpers) joins a job only when the job wants that many helpers.
     private func workerLoop(index: Int) {
         KernelThreadState.current.insideParallelRegion = true
-        var seen = 0
+        var seen = 0, tookPart = false
         lock.lock()
         while true {
-            if generation == seen {
+            if generation == seen && tookPart && requestedThreads <= Self.cores {
                 lock.unlock()
                 Self.spin(until: { publishedGeneration.load(ordering: .acquiring) != seen })
                 lock.lock()
             }
             while generation == seen { lock.wait() }
             seen = generation
-            guard index < helpersWanted, job != nil else { continue }
+            tookPart = index < helpersWanted && job != nil
+            guard tookPart else { continue }
             helpersHoldingJob += 1
             lock.unlock()
             participate(generation: seen)
@@ -172,6 +178,9 @@ final class ThreadPool: @unchecked Sendable {
     @inline(__always)
     private static func spin(until ready: () -> Bool) {
         var remaining = spinIterations
-        while remaining > 0 && !ready() { remaining -= 1 }
+        while remaining > 0 && !ready() {
+            loraf_cpu_relax()
+            remaining -= 1
+        }
     }
 }

@@ -49,7 +49,7 @@ public final class BertModel: Module, TransformerModel {
                                                 headDim: config.hiddenSize / config.numAttentionHeads, causal: false)
         // With headOnly the last block keeps each row's first token (the pooler's input) after attention.
         let firstTokens = packed.slots.indices.filter { packed.slots[$0] % s == 0 }
-        let lastBlock = input.headOnly && childIfPresent("pooler") != nil ? layers.items.last : nil
+        let lastBlock = input.headOnly && childIfPresent("pooler") != nil ? layers.items.last(where: { $0 is BertLayer }) : nil
         let tokens = try context.withRowExamples(packed.tokenExamples) {
             let embedded = try embeddings.forward(inputIds: packed.gather(input.inputIds), tokenTypeIds: tokenTypes,
                                                   positionIds: positions, context)

@@ -57,6 +57,7 @@ extension ForwardContext {
     public func copy() -> ForwardContext {
         let copy = ForwardContext(training: training, rng: rng, activeAdapters: activeAdapters, rowAdapters: rowAdapters)
         copy.rowExamples = rowExamples
+        copy.integerActivations = integerActivations
         return copy
     }
 }

@@ -36,7 +36,7 @@ public final class KeyValueCache {
         layers[layer] = buffers
         buffers.reserve(past + s, keeping: past)
         let (k, v) = (keys.contiguous(), values.contiguous())
-        buffers.write(k.data, v.data, newTokens: s, at: past)
+        withExtendedLifetime((k, v)) { buffers.write(k.data, v.data, newTokens: s, at: past) }
         return try body(CachedKeysValues(keys: buffers.keys, values: buffers.values, kvHeads: kvHeads, headDim: d,
                                          capacity: buffers.capacity, length: past + s))
     }

@@ -41,19 +41,18 @@ public final class LlamaAttention: Module {
 
     /// The padded form with a key/value cache (generation): hidden [B, S, H] → [B, S, H]. `mask` is additive
     /// [B, 1, G·S, T] (G = heads / kv_heads query heads per key/value head, rows in head-group order), `rotary` the
-    /// cos/sin tables [B·S, d/2] (``Tensor/rotaryTables(angles:)``), `cache` the key/value cache (nil: a throwaway
-    /// one). This pass's keys and values are written into the cache and attention reads them there
-    /// (``Kernels/cachedAttention(query:batch:queries:heads:cache:mask:scale:into:)``).
+    /// cos/sin tables [B·S, d/2] (``Tensor/rotaryTables(angles:)``), `cache` the key/value cache. This pass's keys and
+    /// values are written into the cache and attention reads them there (``Tensor/cachedAttention(query:batch:heads:cache:mask:scale:)``).
     /// - Throws: `ModelError.invalid` when gradients are recorded through a trainable projection or attention
     ///   dropout is active (this form is for inference); `TensorError.shapeMismatch` when the mask disagrees with the
     ///   cache; the projections' and the cache's errors.
-    public func forward(_ hidden: Tensor, mask: Tensor, rotary: (cos: Tensor, sin: Tensor), cache: KeyValueCache?, _ context: ForwardContext) throws -> Tensor {
+    public func forward(_ hidden: Tensor, mask: Tensor, rotary: (cos: Tensor, sin: Tensor), cache: KeyValueCache, _ context: ForwardContext) throws -> Tensor {
         let b = hidden.shape[0], s = hidden.shape[1]
         let (q, k, v) = try projections(hidden, rotary: rotary, context)
         guard !(GradMode.isEnabled && (q.requiresGrad || k.requiresGrad || v.requiresGrad)), !(context.training && dropout > 0) else {
             throw ModelError.invalid("attention with a key/value cache is for inference: run it in eval mode without recording gradients")
         }
-        let out = try (cache ?? KeyValueCache()).append(layer: layerIndex, keys: k, values: v, batch: b, kvHeads: kvHeads) { stored in
+        let out = try cache.append(layer: layerIndex, keys: k, values: v, batch: b, kvHeads: kvHeads) { stored in
             try Tensor.cachedAttention(query: q, batch: b, heads: heads, cache: stored, mask: mask, scale: 1 / Float(headDim).squareRoot())
         }
         return try child("o_proj").forward(out.reshaped([b, s, heads * headDim]), context)
@@ -125,5 +124,5 @@ public enum DecoderAttention {
     /// Packed tokens [N, H], their sequences and each token's rotary cos/sin [N, d/2].
     case packed(AttentionLayout, rotary: (cos: Tensor, sin: Tensor))
     /// Padded [B, S, H] with the additive mask [B, 1, G·S, T], rotary cos/sin [B·S, d/2] and the cache.
-    case cached(mask: Tensor, rotary: (cos: Tensor, sin: Tensor), cache: KeyValueCache?)
+    case cached(mask: Tensor, rotary: (cos: Tensor, sin: Tensor), cache: KeyValueCache)
 }

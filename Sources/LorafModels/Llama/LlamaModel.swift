@@ -28,11 +28,11 @@ public final class LlamaModel: Module, TransformerModel {
     /// are computed (``forwardPacked(_:_:)``) and padding positions hold 0; with `input.cache` the batch continues
     /// the cached sequences in the padded form and the cache grows by S positions.
     public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
-        guard input.cache != nil else {
+        guard let cache = input.cache else {
             let (hidden, packing) = try forwardPacked(input, context)
             return ModelOutput(lastHiddenState: try packing.unpacked(hidden))
         }
-        return ModelOutput(lastHiddenState: try forwardCached(input, context))
+        return ModelOutput(lastHiddenState: try forwardCached(input, cache: cache, context))
     }
 
     /// The batch's real tokens only (``PackedTokens``: each segment of each row is a sequence, causal attention
@@ -58,16 +58,16 @@ public final class LlamaModel: Module, TransformerModel {
         return (hidden, packed)
     }
 
-    /// The padded pass over a batch that continues `input.cache` → [B, S, H].
-    private func forwardCached(_ input: ModelInput, _ context: ForwardContext) throws -> Tensor {
+    /// The padded pass over a batch that continues `cache` (`input.cache`) → [B, S, H].
+    private func forwardCached(_ input: ModelInput, cache: KeyValueCache, _ context: ForwardContext) throws -> Tensor {
         let (embed, layers) = try parts()
         let shared = try DecoderInputs(input, inverseFrequencies: inverseFrequencies,
                                        groups: config.numAttentionHeads / config.numKeyValueHeads, window: config.slidingWindow)
-        let attention = DecoderAttention.cached(mask: shared.mask, rotary: shared.rotary, cache: input.cache)
+        let attention = DecoderAttention.cached(mask: shared.mask, rotary: shared.rotary, cache: cache)
         let hidden = try layers.forwardBlocks(try embed.forward(input.inputIds), context, checkpointable: false) { (layer: LlamaDecoderLayer, x, context) in
             try layer.forward(x, attention: attention, context)
         }
-        input.cache?.commit(mask: shared.fullMask)
+        cache.commit(mask: shared.fullMask)
         return try child("norm").forward(hidden, context)
     }
 

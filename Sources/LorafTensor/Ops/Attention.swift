@@ -73,8 +73,11 @@ extension Tensor {
                                             detail: "expects the additive mask [B, 1, groups·S, cached + new slots]")
         }
         let out = try Tensor(allocating: [batch * s, width], op: "cached_attention")
-        Kernels.cachedAttention(query: query.contiguousData().data, batch: batch, queries: s, heads: heads, cache: cache,
-                                mask: mask.contiguousData().data, scale: scale, into: out.data)
+        let (queries, additive) = (query.contiguousData(), mask.contiguousData())
+        withExtendedLifetime((queries, additive)) {
+            Kernels.cachedAttention(query: queries.data, batch: batch, queries: s, heads: heads, cache: cache,
+                                    mask: additive.data, scale: scale, into: out.data)
+        }
         return out
     }
 }
