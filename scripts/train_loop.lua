@@ -18,7 +18,7 @@ return function(model, data, o)
   for step = 1, o.steps do
     local started = loraf.clock()
     local batch = batches:next() or batches:next()      -- nil ends an epoch; the next call starts the next one
-    local logits = model:forward{inputs = batch.inputs}.logits
+    local logits = model:forward{inputs = batch.inputs, head_only = true}.logits   -- as loraf.train reads only logits
     local loss = loraf.losses.cross_entropy(logits, batch.labels)
     loss:backward()
     loraf.optim.clip_grad_norm(params, o.max_grad_norm or 1.0)

@@ -79,7 +79,7 @@ enum ModelBindings: LuaBindings {
     private static func registerRunning(on modelClass: LuaClass<ModelObject>) {
         modelClass.method("forward", doc: """
             model:forward{texts = {...} | input_ids = ..., attention_mask = ..., token_type_ids = ... | inputs = \
-            batch.inputs, pairs = {...}, max_length = n, adapter_names = {...}, grad = false} -> table
+            batch.inputs, pairs = {...}, max_length = n, adapter_names = {...}, grad = false, head_only = false} -> table
             Runs the model on a batch in its current mode. In training mode (model:train) dropout is on, drawn \
             from the model's training generator, and the outputs are connected to the autodiff graph, so \
             `loss:backward()` fills the trainable parameters' gradients; in evaluation mode nothing is recorded \
@@ -88,10 +88,13 @@ enum ModelBindings: LuaBindings {
             lists or tensors; or `inputs` of a batch from loraf.batches. `adapter_names` picks an adapter per \
             example: a name, or false or "" for the base model. Returns {last_hidden_state = Tensor [B, S, H] (0 at \
             padding positions: only real tokens are computed), pooler_output = Tensor [B, H], logits = Tensor \
-            [B, labels]}; the fields a model lacks are nil.
+            [B, labels]}; the fields a model lacks are nil. head_only = true says only the head's outputs are read, \
+            as loraf.train does for classification: BERT's last block then finishes each row's first token only \
+            (same logits, less work) and last_hidden_state is [B, 1, H].
             """) { object, args in
-            let options = try args.options(2, keys: ModelInputs.textKeys + ModelInputs.tensorKeys + ["adapter_names", "inputs", "grad"])
-            let input = try ModelInputs.batch(options, model: object, adapterNames: try ModelInputs.adapterNames(options))
+            let options = try args.options(2, keys: ModelInputs.textKeys + ModelInputs.tensorKeys + ["adapter_names", "inputs", "grad", "head_only"])
+            var input = try ModelInputs.batch(options, model: object, adapterNames: try ModelInputs.adapterNames(options))
+            input.headOnly = try options.boolean("head_only") ?? false
             let training = object.adapted.base.isTraining
             let context = training ? object.trainingContext : object.adapted.makeContext()
             let run = { try object.adapted.forward(input, context) }
