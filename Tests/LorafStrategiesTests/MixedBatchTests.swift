@@ -51,6 +51,17 @@ final class MixedBatchTests: XCTestCase {
         XCTAssertGreaterThan(maxAbsDifference(Array(mixed[0..<2]), Array(mixed[6..<8])), 1e-4)
     }
 
+    /// With `headOnly` the last block finishes each row's first token only; the kept rows keep their adapters
+    /// (ForwardContext.rowExamples remapped), so the mixed batch's logits are unchanged.
+    func testHeadOnlyKeepsEachRowsAdapter() throws {
+        let model = try modelWithAdapters()
+        var input = try batch(rows)
+        let full = try logits(model, input)
+        input.headOnly = true
+        XCTAssertLessThan(maxAbsDifference(try logits(model, input), full), 1e-5)
+        XCTAssertEqual(try model.forward(input, ForwardContext(training: false)).lastHiddenState.shape[1], 1, "the last block ran head-only")
+    }
+
     func testTrainingGradientsGoToEachRowsAdapterOnly() throws {
         let model = try modelWithAdapters()
         var everyAdapterTensor: [(path: String, tensor: Tensor)] = []
