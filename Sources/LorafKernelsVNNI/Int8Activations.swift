@@ -83,4 +83,11 @@ struct ActivationGroup {
         sums = Int32x16.load(group + 192)
         offsets = Float32x16.load(group + 256)
     }
+
+    /// Σ of the weight bytes times this group's quants, four products per lane: `low` against the first 16 quants
+    /// of each block, `high` against the last 16 (two vpdpbusd; the weight bytes unsigned, the quants signed).
+    @inline(__always)
+    func dot(low weightLow: Int32x16, high weightHigh: Int32x16) -> Int32x16 {
+        Int32x16(SIMD16<Int32>()).dotBytes(weightLow, low).dotBytes(weightHigh, high)
+    }
 }

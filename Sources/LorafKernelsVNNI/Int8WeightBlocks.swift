@@ -44,7 +44,7 @@ enum Q4_0Weights: Int8WeightBlock {
                            _ p3: UnsafeRawPointer, _ x: ActivationGroup) -> Float32x16 {
         let q = nibbles(p0, p1, p2, p3, offset: 2)
         // Four lanes per block, so 2·S_x per lane takes off 8·S_x per block.
-        let dot = Int32x16(SIMD16<Int32>()).dotBytes(q.low, x.low).dotBytes(q.high, x.high) &- (x.sums &<< 1)
+        let dot = x.dot(low: q.low, high: q.high) &- (x.sums &<< 1)
         let d = Float32x16.halves(leadingWords(p0, p1, p2, p3)).permuted(firstHalves)
         return acc.addingProduct(dot.floats, d * x.scales)
     }
@@ -56,7 +56,7 @@ enum Q4_1Weights: Int8WeightBlock {
     static func accumulate(_ acc: Float32x16, _ p0: UnsafeRawPointer, _ p1: UnsafeRawPointer, _ p2: UnsafeRawPointer,
                            _ p3: UnsafeRawPointer, _ x: ActivationGroup) -> Float32x16 {
         let q = nibbles(p0, p1, p2, p3, offset: 4)
-        let dot = Int32x16(SIMD16<Int32>()).dotBytes(q.low, x.low).dotBytes(q.high, x.high)
+        let dot = x.dot(low: q.low, high: q.high)
         let halves = Float32x16.halves(leadingWords(p0, p1, p2, p3))
         let (d, m) = (halves.permuted(firstHalves), halves.permuted(secondHalves))
         return acc.addingProduct(dot.floats, d * x.scales).addingProduct(m, x.offsets)
@@ -72,7 +72,7 @@ enum Q8_0Weights: Int8WeightBlock {
         let flip = Int32x16(repeating: 0x8080_8080)
         let low = Int32x16.load(p0 + 2, p1 + 2, p2 + 2, p3 + 2) ^ flip
         let high = Int32x16.load(p0 + 18, p1 + 18, p2 + 18, p3 + 18) ^ flip
-        let dot = Int32x16(SIMD16<Int32>()).dotBytes(low, x.low).dotBytes(high, x.high) &- (x.sums &<< 5)
+        let dot = x.dot(low: low, high: high) &- (x.sums &<< 5)
         let d = Float32x16.halves(leadingWords(p0, p1, p2, p3)).permuted(firstHalves)
         return acc.addingProduct(dot.floats, d * x.scales)
     }

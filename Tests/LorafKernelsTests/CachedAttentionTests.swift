@@ -22,11 +22,11 @@ final class CachedAttentionTests: XCTestCase {
         let keys = (0..<(batch * kvHeads * capacity * d)).map { _ in next() }
         let values = (0..<(batch * kvHeads * capacity * d)).map { _ in next() }
         // Sequence 1 does not read key slot 2; query s reads slots 0 ... t − s + s (causal over the new ones).
-        var mask = [Float](repeating: 0, count: batch * groups * s * t)
+        var mask = [Float](repeating: 0, count: batch * s * t)
         for b in 0..<batch {
-            for row in 0..<(groups * s) {
-                for key in 0..<t where (b == 1 && key == 2) || key > t - s + row % s {
-                    mask[(b * groups * s + row) * t + key] = -.greatestFiniteMagnitude
+            for row in 0..<s {
+                for key in 0..<t where (b == 1 && key == 2) || key > t - s + row {
+                    mask[(b * s + row) * t + key] = -.greatestFiniteMagnitude
                 }
             }
         }
@@ -39,7 +39,7 @@ final class CachedAttentionTests: XCTestCase {
                     let q = (b * s + i) * heads * d + h * d
                     let scores = (0..<t).map { j -> Double in
                         let dot = (0..<d).reduce(0.0) { $0 + Double(query[q + $1]) * Double(keys[slice + j * d + $1]) }
-                        return Double(scale) * dot + Double(mask[(b * groups * s + (h % groups) * s + i) * t + j])
+                        return Double(scale) * dot + Double(mask[(b * s + i) * t + j])
                     }
                     let top = scores.max()!
                     let weights = scores.map { exp($0 - top) }, total = weights.reduce(0, +)

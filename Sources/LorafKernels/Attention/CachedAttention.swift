@@ -32,8 +32,7 @@ extension Kernels {
     ///     out_h = softmax(scale · q_h K_gᵀ + mask) V_g      (g = h / (heads / kvHeads), grouped-query attention)
     ///
     /// Layouts: `query` and `out` [B·S, heads·d] row-major (row b·S + s); the cache as ``CachedKeysValues``; `mask`
-    /// additive [B, G·S, T] (G = heads / kvHeads; row g·S + s is query s of the g-th head of each group, the layout
-    /// the decoder builds once per pass). Units (sequence, head) run in parallel; each is, for a few queries (decoding),
+    /// additive [B, S, T], shared by every head (the decoder builds it once per pass). Units (sequence, head) run in parallel; each is, for a few queries (decoding),
     /// dot products straight from the cache rows, else two `sgemm` calls and a softmax over T keys. The result does
     /// not depend on the thread count. Preconditions (``LorafTensor``'s `Tensor.cachedAttention` checks them):
     /// `heads` a positive multiple of `cache.kvHeads`, `cache.length` ≤ `cache.capacity`, buffers of those sizes.
@@ -48,7 +47,7 @@ extension Kernels {
             let slice = (b * cache.kvHeads + g) * cache.capacity * d
             let (keys, values) = (cache.keys + slice, cache.values + slice)
             let queries = query + b * s * width + h * d, outputs = out + b * s * width + h * d
-            let rows = mask + (b * groups + h % groups) * s * t
+            let rows = mask + b * s * t
             let scores = KernelThreadState.current.attentionScratch.floats(s * t)
             guard s >= sgemmQueryRows else {
                 // A few queries (decoding): dot products straight from the cache rows.

@@ -23,7 +23,7 @@ public enum Parallel {
 
 /// Mutex/condition-variable pool behind `Parallel`. Both hand-offs spin briefly before they sleep: a worker that
 /// took part in the last job polls for the next one, and the caller polls for the job's end, `spinIterations` times
-/// each with a pause in between (tens of microseconds). Decoding one token runs a few hundred small parallel
+/// each with a pause in between. Decoding one token runs a few hundred small parallel
 /// products back to back; waking a sleeping thread costs about as much as one of them on a VM (a futex wake and an
 /// inter-processor interrupt), so without the spin the second thread made decoding slower (docs/performance.md,
 /// "Generation"). Nobody spins while the pool has more threads than the machine has cores (several MPI ranks on

@@ -5,16 +5,15 @@ import LorafTensor
 struct DecoderInputs {
     /// cos and sin of the rotary angles (position × inverse frequency) [B·S, d/2], shared by every layer.
     let rotary: (cos: Tensor, sin: Tensor)
-    /// Additive mask [B, 1, G·S, T]: 0 where query row s may read key slot t (causal over the slots, the key not
+    /// Additive mask [B, 1, S, T]: 0 where query row s may read key slot t (causal over the slots, the key not
     /// padding and in the query's segment, within the sliding window), the most negative Float otherwise (transformers uses finfo.min).
     let mask: Tensor
     /// The attention mask of every slot, cached and new [B, T].
     let fullMask: IntTensor
 
     /// - Parameters:
-    ///   - groups: query heads per key/value head (the mask's rows repeat per group).
     ///   - window: Mistral's sliding window (nil: none).
-    init(_ input: ModelInput, inverseFrequencies: [Float], groups: Int, window: Int?) throws {
+    init(_ input: ModelInput, inverseFrequencies: [Float], window: Int?) throws {
         let b = input.batchSize, s = input.sequenceLength
         let past = input.cache?.length ?? 0
         fullMask = try input.cache?.extendedMask(input.attentionMask) ?? input.attentionMask
@@ -22,21 +21,19 @@ struct DecoderInputs {
         let positions = try input.positionIds?.scalars ?? DecoderInputs.defaultPositions(fullMask, past: past, new: s)
         rotary = try DecoderInputs.rotaryTables(positions: positions, inverseFrequencies: inverseFrequencies)
         let blocked = -Float.greatestFiniteMagnitude
-        var maskValues = [Float](repeating: blocked, count: b * groups * s * t)
+        var maskValues = [Float](repeating: blocked, count: b * s * t)
         for row in 0..<b {
             let keys = fullMask.row(row)
             for q in 0..<s {
                 let slot = past + q
                 let first = window.map { Swift.max(0, slot - $0 + 1) } ?? 0
-                for g in 0..<groups {
-                    let base = ((row * groups + g) * s + q) * t
-                    for k in first...slot where DecoderInputs.attends(query: keys[keys.startIndex + slot], key: keys[keys.startIndex + k]) {
-                        maskValues[base + k] = 0
-                    }
+                let base = (row * s + q) * t
+                for k in first...slot where DecoderInputs.attends(query: keys[keys.startIndex + slot], key: keys[keys.startIndex + k]) {
+                    maskValues[base + k] = 0
                 }
             }
         }
-        mask = try Tensor(shape: [b, 1, groups * s, t], scalars: maskValues)
+        mask = try Tensor(shape: [b, 1, s, t], scalars: maskValues)
     }
 
     /// cos and sin [T, d/2] of position × inverse frequency for each of the T `positions`.

@@ -40,7 +40,7 @@ public final class LlamaAttention: Module {
     }
 
     /// The padded form with a key/value cache (generation): hidden [B, S, H] → [B, S, H]. `mask` is additive
-    /// [B, 1, G·S, T] (G = heads / kv_heads query heads per key/value head, rows in head-group order), `rotary` the
+    /// [B, 1, S, T] (T = cached + new slots, shared by every head), `rotary` the
     /// cos/sin tables [B·S, d/2] (``Tensor/rotaryTables(angles:)``), `cache` the key/value cache. This pass's keys and
     /// values are written into the cache and attention reads them there (``Tensor/cachedAttention(query:batch:heads:cache:mask:scale:)``).
     /// - Throws: `ModelError.invalid` when gradients are recorded through a trainable projection or attention
@@ -123,6 +123,6 @@ public final class LlamaDecoderLayer: Module {
 public enum DecoderAttention {
     /// Packed tokens [N, H], their sequences and each token's rotary cos/sin [N, d/2].
     case packed(AttentionLayout, rotary: (cos: Tensor, sin: Tensor))
-    /// Padded [B, S, H] with the additive mask [B, 1, G·S, T], rotary cos/sin [B·S, d/2] and the cache.
+    /// Padded [B, S, H] with the additive mask [B, 1, S, T], rotary cos/sin [B·S, d/2] and the cache.
     case cached(mask: Tensor, rotary: (cos: Tensor, sin: Tensor), cache: KeyValueCache)
 }

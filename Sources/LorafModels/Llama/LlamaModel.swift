@@ -61,8 +61,7 @@ public final class LlamaModel: Module, TransformerModel {
     /// The padded pass over a batch that continues `cache` (`input.cache`) → [B, S, H].
     private func forwardCached(_ input: ModelInput, cache: KeyValueCache, _ context: ForwardContext) throws -> Tensor {
         let (embed, layers) = try parts()
-        let shared = try DecoderInputs(input, inverseFrequencies: inverseFrequencies,
-                                       groups: config.numAttentionHeads / config.numKeyValueHeads, window: config.slidingWindow)
+        let shared = try DecoderInputs(input, inverseFrequencies: inverseFrequencies, window: config.slidingWindow)
         let attention = DecoderAttention.cached(mask: shared.mask, rotary: shared.rotary, cache: cache)
         let hidden = try layers.forwardBlocks(try embed.forward(input.inputIds), context, checkpointable: false) { (layer: LlamaDecoderLayer, x, context) in
             try layer.forward(x, attention: attention, context)

@@ -56,8 +56,8 @@ extension Tensor {
     ///
     /// - Parameters:
     ///   - query: [B·S, heads·d] (row b·S + s).
-    ///   - mask: additive [B, 1, G·S, T] (G = heads / kvHeads, T = `cache.length`; row g·S + s is query s of the g-th
-    ///     head of each key/value group): 0 where the query reads the key, a large negative number elsewhere.
+    ///   - mask: additive [B, 1, S, T] (T = `cache.length`), shared by every head: 0 where query s reads key slot t, a
+    ///     large negative number elsewhere.
     /// - Returns: [B·S, heads·d].
     /// - Throws: `TensorError.shapeMismatch` when `query` or `mask` disagree with `batch`, `heads` and the cache.
     public static func cachedAttention(query: Tensor, batch: Int, heads: Int, cache: CachedKeysValues, mask: Tensor,
@@ -68,9 +68,9 @@ extension Tensor {
                                             detail: "expects query [B·S, heads·d] for B = \(batch), heads = \(heads) (a multiple of kv_heads \(cache.kvHeads)), d = \(d)")
         }
         let s = query.shape[0] / batch
-        guard mask.shape == [batch, 1, heads / cache.kvHeads * s, cache.length] else {
-            throw TensorError.shapeMismatch(op: "cached_attention", lhs: mask.shape, rhs: [batch, 1, heads / cache.kvHeads * s, cache.length],
-                                            detail: "expects the additive mask [B, 1, groups·S, cached + new slots]")
+        guard mask.shape == [batch, 1, s, cache.length] else {
+            throw TensorError.shapeMismatch(op: "cached_attention", lhs: mask.shape, rhs: [batch, 1, s, cache.length],
+                                            detail: "expects the additive mask [B, 1, S, cached + new slots]")
         }
         let out = try Tensor(allocating: [batch * s, width], op: "cached_attention")
         let (queries, additive) = (query.contiguousData(), mask.contiguousData())
