@@ -5,7 +5,8 @@
 //   CLua / CLuaBridge      Lua 5.4 (Debian's liblua5.4-dev) and the C trampolines Swift cannot express
 //   CKernelSupport         CPU feature detection for the run-time kernel choice; the prefetch hint
 //   LorafKernels           SGEMM, thread pool, fused SIMD kernels, ggml quantized blocks (+ per-ISA modules,
-//                          LorafKernelsVNNI: int8-activation products of the quantized formats)
+//                          LorafKernelsVNNI: int8-activation products of the quantized formats,
+//                          LorafKernelsBF16: the bf16 GEMM of frozen weights)
 //   LorafTensor            Float32 tensors, ops and reverse-mode autodiff
 //   LorafFormats           safetensors and GGUF readers/writers, the WeightSource protocol
 //   LorafTokenizers        tokenizers: WordPiece, byte-level BPE, SentencePiece (tokenizer.json, vocab.txt, GGUF arrays)
@@ -38,8 +39,12 @@ isaTargets = [
     .target(name: "LorafKernelsVNNI", dependencies: ["CKernelSupport"], swiftSettings: kernelFlags + [.unsafeFlags([
         "-parse-stdlib", "-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512vnni", "-Xcc", "-mfma",
     ])]),
+    // The bf16 GEMM (vdpbf16ps through CKernelSupport's one-instruction `loraf_dpbf16`), run only on AVX512_BF16 CPUs.
+    .target(name: "LorafKernelsBF16", dependencies: ["CKernelSupport"], swiftSettings: kernelFlags + [.unsafeFlags([
+        "-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512bf16", "-Xcc", "-mfma",
+    ])]),
 ]
-isaDependencies = ["LorafKernelsAVX2", "LorafKernelsAVX512", "LorafKernelsVNNI"]
+isaDependencies = ["LorafKernelsAVX2", "LorafKernelsAVX512", "LorafKernelsVNNI", "LorafKernelsBF16"]
 vnniDependency = ["LorafKernelsVNNI"]
 #else
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]

@@ -25,3 +25,16 @@ int loraf_detect_vnni(void) {
     return 0;
 #endif
 }
+
+int loraf_detect_bf16(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (loraf_detect_isa() != LORAF_ISA_AVX512) return 0;
+    unsigned int eax, ebx, ecx, edx;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) || eax < 1) return 0; // EAX: the highest sub-leaf of leaf 7
+    if (!__get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx)) return 0;
+    const unsigned int avx512bf16 = 1u << 5; // CPUID.(EAX=7,ECX=1):EAX bit 5
+    return (eax & avx512bf16) != 0;
+#else
+    return 0;
+#endif
+}

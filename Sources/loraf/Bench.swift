@@ -29,16 +29,31 @@ struct Bench: ParsableCommand {
         func validate() throws { _ = try threadCounts() }
     }
 
-    /// `loraf bench gemm [--threads 1,2] [--json]`: times SGEMM on the all-MiniLM-L6-v2 training shapes.
+    /// `loraf bench gemm [--threads 1,2] [--dtype fp32|bf16] [--json]`: times SGEMM on the all-MiniLM-L6-v2 training
+    /// shapes, or with `--dtype bf16` the frozen-weight products of MiniLM and SmolLM2 in fp32 and in bf16.
     struct Gemm: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Time SGEMM on the transformer shapes of all-MiniLM-L6-v2 training (GFLOP/s per shape).",
-            discussion: "Each case runs about 0.3 s and the best run counts; see docs/performance.md.")
+            discussion: "Each case runs about 0.3 s and the best run counts; see docs/performance.md. With --dtype bf16: "
+                + "the frozen linears of MiniLM and SmolLM2 (forward and input gradient), fp32 SGEMM against the bf16 "
+                + "kernel (AVX512_BF16 only; docs/kernels.md).")
 
         @OptionGroup var options: Options
 
+        @Option(help: ArgumentHelp("fp32 (SGEMM shapes) or bf16 (frozen-weight products, fp32 against bf16).", valueName: "dtype"))
+        var dtype = "fp32"
+
+        func validate() throws {
+            guard ["fp32", "bf16"].contains(dtype) else { throw ValidationError("--dtype must be fp32 or bf16, got '\(dtype)'") }
+        }
+
         func run() throws {
-            print(GEMMBenchmark.run(threads: try options.threadCounts(), json: options.json), terminator: "")
+            let threads = try options.threadCounts()
+            if dtype == "bf16" {
+                print(BF16GEMMBenchmark.run(threads: threads, json: options.json), terminator: "")
+            } else {
+                print(GEMMBenchmark.run(threads: threads, json: options.json), terminator: "")
+            }
         }
     }
 

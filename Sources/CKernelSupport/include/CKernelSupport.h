@@ -15,6 +15,29 @@ loraf_isa loraf_detect_isa(void);
 /// that loraf_detect_isa() found usable (OS state included), else 0.
 int loraf_detect_vnni(void);
 
+/// 1 when the CPU has AVX512_BF16 (CPUID leaf 7, sub-leaf 1: EAX bit 5) on top of the AVX-512 that
+/// loraf_detect_isa() found usable (OS state included), else 0.
+int loraf_detect_bf16(void);
+
+#if defined(__x86_64__)
+
+/// Sixteen floats (one zmm register); imports into Swift as SIMD16<Float>.
+typedef float loraf_f32x16 __attribute__((__vector_size__(64)));
+/// Sixteen 32-bit lanes, each a pair of bfloat16 (element 2i in the low half, 2i + 1 in the high half); imports
+/// into Swift as SIMD16<Int32>.
+typedef int loraf_i32x16 __attribute__((__vector_size__(64)));
+
+/// acc[i] + a[2i]·b[2i] + a[2i+1]·b[2i+1] for the 16 lanes, a and b read as 32 bfloat16 each: the single
+/// instruction vdpbf16ps zmm. Swift has no bfloat16 type, so it cannot name LLVM's intrinsic (its argument type is
+/// a vector of bfloat); this wrapper is inlined into the Swift kernels of LorafKernelsBF16 (compiled with
+/// -mavx512bf16) as that one instruction. Only call it where loraf_detect_bf16() is 1.
+__attribute__((target("avx512f,avx512bf16"), always_inline))
+static inline loraf_f32x16 loraf_dpbf16(loraf_f32x16 acc, loraf_i32x16 a, loraf_i32x16 b) {
+    typedef __bf16 bf16x32 __attribute__((__vector_size__(64)));
+    return (loraf_f32x16)__builtin_ia32_dpbf16ps_512(acc, (bf16x32)a, (bf16x32)b);
+}
+#endif
+
 /// Tells the CPU that the thread is spinning on a value another thread will write (x86-64: pause), which saves
 /// power and the pipeline flush when the wait ends; nothing elsewhere.
 static inline void loraf_cpu_relax(void) {

@@ -55,6 +55,19 @@ public enum CPU {
         #endif
     }
 
+    /// Whether the running CPU has AVX512_BF16 with usable AVX-512 (`loraf_detect_bf16()`), detected once.
+    public static let detectedBF16: Bool = loraf_detect_bf16() != 0
+
+    /// Whether the bf16 GEMM (vdpbf16ps) may run: `detectedBF16` while `isa` is avx512, so `LORAF_ISA=avx2` (or
+    /// setting `isa` below avx512) turns it off. Always false off x86-64.
+    public static var hasBF16: Bool {
+        #if canImport(LorafKernelsBF16)
+        return detectedBF16 && isa == .avx512
+        #else
+        return false
+        #endif
+    }
+
     nonisolated(unsafe) private static var selected: ISA = initialISA()
 
     private static func initialISA() -> ISA {

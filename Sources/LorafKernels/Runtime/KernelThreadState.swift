@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Per-thread state of the kernels: the reusable SGEMM pack buffers, the dequantized panel and the int8 activations
-/// of the quantized kernels,
+/// of the quantized kernels, the bf16 activations of the bf16 GEMM,
 /// the attention kernels' scratch, and whether the thread is already running inside a `Parallel.forEach` (nested
 /// calls then run serially).
 final class KernelThreadState {
@@ -15,6 +15,8 @@ final class KernelThreadState {
     let dequantized = AlignedBuffer()
     /// Rows of x quantized to int8 blocks for the int8-activation kernels, owned by the calling thread.
     let int8Activations = AlignedBuffer()
+    /// Rows of A rounded to bfloat16 pairs for the bf16 GEMM, owned by the calling thread.
+    let bf16Activations = AlignedBuffer()
     /// Per-unit score-sized scratch of the packed attention kernels (dropped probabilities, their gradient).
     let attentionScratch = AlignedBuffer()
     var insideParallelRegion = false

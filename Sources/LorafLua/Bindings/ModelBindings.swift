@@ -172,6 +172,24 @@ enum ModelBindings: LuaBindings {
             if let on = try args.optionalBoolean(2) { object.adapted.base.gradientCheckpointing = on }
             return [.boolean(object.adapted.base.gradientCheckpointing)]
         }
+        modelClass.method("compute_dtype", doc: """
+            model:compute_dtype([dtype]) -> string
+            The format the model's frozen linear layers compute in: "fp32" (the default) or "bf16" (inputs and \
+            frozen weights rounded to bfloat16, sums in fp32, AVX512_BF16 kernel; trainable layers, LoRA, biases, \
+            norms and the head stay fp32; docs/kernels.md). On a CPU without AVX512_BF16, "bf16" is stored as "fp32" \
+            with one notice on stderr. loraf.train{compute_dtype = ...} sets it. Returns the format in use (after \
+            setting it, when `dtype` is given).
+            Example:
+            local model = loraf.load_model("models/all-MiniLM-L6-v2")
+            print(model:compute_dtype())
+            --> fp32
+            """) { object, args in
+            if let name = try args.optionalString(2) {
+                guard let dtype = ComputeDType(rawValue: name) else { throw args.error(2, "dtype must be \"fp32\" or \"bf16\", got \"\(name)\"") }
+                object.adapted.computeDType = dtype.effective
+            }
+            return [.string(object.adapted.computeDType.rawValue)]
+        }
     }
 
     /// "causal_lm" for a GGUF file or a config.json naming a ...ForCausalLM architecture, else "classification".

@@ -70,8 +70,8 @@ enum TrainingBindings: LuaBindings {
             eval_batch_size = 64, max_length = 128, optimizer = {"adamw", lr = 1e-3, weight_decay = 0.01}, \
             schedule = {"linear", warmup = 0.06}, seed = 42, gradient_accumulation_steps = 1, max_grad_norm = 1.0, \
             eval_every, log_every = 50, checkpoint_every, keep_checkpoints = 2, run_dir, resume = false, \
-            early_stopping_patience, group_by_length = false, max_steps, gradient_checkpointing, on_step, on_eval, on_epoch, \
-            train_on = "assistant", overflow = "truncate", packing = false, eval_generation} -> metrics
+            early_stopping_patience, group_by_length = false, max_steps, gradient_checkpointing, compute_dtype = "fp32", \
+            on_step, on_eval, on_epoch, train_on = "assistant", overflow = "truncate", packing = false, eval_generation} -> metrics
             Fine-tunes the model's active adapter (every parameter when it has none) for the model's task. \
             Classification: train/eval are labelled text (a Dataset or path); the loss is the mean cross-entropy \
             over examples; evaluation gives accuracy and macro-F1. Causal LM (loraf.load_model of a decoder): \
@@ -83,6 +83,9 @@ enum TrainingBindings: LuaBindings {
             batch; evaluation gives loss and perplexity, and with eval_generation = true or {max_new_tokens = 16} \
             generation_accuracy (greedy answers equal to the labelled text, trimmed). gradient_checkpointing = true \
             recomputes each block's activations in backward (model:gradient_checkpointing): less memory, more time. \
+            compute_dtype = "bf16" makes the frozen linear layers (not LoRA, the head or anything trained) compute in \
+            bfloat16 with sums in fp32 on CPUs with AVX512_BF16 (fp32 elsewhere, with one notice); it stays set on \
+            the model (model:compute_dtype). \
             optimizer: {"adamw", lr, weight_decay, betas = {0.9, 0.999}, eps = 1e-8} or {"sgd", lr, momentum, \
             weight_decay, nesterov}. schedule: "constant", {"linear", warmup = fraction or steps}, {"cosine", \
             warmup}, or a function(step) returning the learning rate. Evaluation (accuracy, macro-F1) runs every \
@@ -135,8 +138,8 @@ enum TrainingBindings: LuaBindings {
     static let trainKeys = ["model", "train", "eval", "epochs", "batch_size", "eval_batch_size", "max_length", "optimizer",
                             "schedule", "seed", "gradient_accumulation_steps", "max_grad_norm", "eval_every", "log_every",
                             "checkpoint_every", "keep_checkpoints", "run_dir", "resume", "early_stopping_patience",
-                            "group_by_length", "max_steps", "on_step", "on_eval", "on_epoch", "gradient_checkpointing"]
-                            + CausalLMTrainingBindings.keys
+                            "group_by_length", "max_steps", "on_step", "on_eval", "on_epoch", "gradient_checkpointing",
+                            "compute_dtype"] + CausalLMTrainingBindings.keys
 
     static func readDataset(_ path: String, _ options: LuaOptions, numLabels: Int?) throws -> DatasetObject {
         var read = DatasetReadOptions()
@@ -246,6 +249,10 @@ enum TrainingBindings: LuaBindings {
         config.groupByLength = try options.boolean("group_by_length") ?? false
         config.maxSteps = try options.positiveInteger("max_steps")
         config.gradientCheckpointing = try options.boolean("gradient_checkpointing")
+        if let name = try options.string("compute_dtype") {
+            guard let dtype = ComputeDType(rawValue: name) else { throw options.error("compute_dtype", mustBe: "\"fp32\" or \"bf16\"") }
+            config.computeDType = dtype
+        }
         config.optimizer = try optimizer(options)
         config.schedule = try PluginBindings.schedule(options, extensions: state.extensions) ?? schedule(options)
         if case .string(let path)? = try? state.execute("return arg and arg[0]").first, FileManager.default.fileExists(atPath: path) {

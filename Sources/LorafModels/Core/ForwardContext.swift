@@ -11,6 +11,7 @@ import LorafTensor
 ///   examples themselves (a packed batch's tokens, ``PackedTokens``); nil: row i is example i.
 /// - `integerActivations`: quantized linear layers may round their input rows to int8 blocks
 ///   (`ActivationPrecision.int8`); off by default and ignored while training.
+/// - `computeDType`: `.bf16` makes frozen linear layers compute in bfloat16 (``ComputeDType``); default `.fp32`.
 public final class ForwardContext {
     public var training: Bool
     public var rng: RandomGenerator
@@ -23,6 +24,13 @@ public final class ForwardContext {
     /// move by the rounding of x to 8 bits, so it is for decoding steps only (``TextGenerator`` sets it when
     /// `GenerationOptions.integerActivations` asks), never for training, prefill or parity checks. Default false.
     public var integerActivations = false
+    /// The format frozen linear layers compute in this pass (``ComputeDType``; set through
+    /// `AdaptedModel.computeDType` or directly). Layers check `Kernels.hasBF16Kernel` themselves, so bf16 on a CPU
+    /// without AVX512_BF16 computes in fp32. Default `.fp32`.
+    public var computeDType = ComputeDType.fp32
+
+    /// Whether frozen linear layers take the bf16 kernel in this pass: `computeDType` is bf16 and the CPU has it.
+    public var frozenLinearsInBF16: Bool { computeDType == .bf16 && Kernels.hasBF16Kernel }
 
     /// The activation precision that quantized linear layers use in this pass: `.int8` only when
     /// `integerActivations` is set and the pass is not training.

@@ -54,7 +54,25 @@ public final class Linear: UnaryModule {
         return twin
     }
 
+    /// x [..., in] → [..., out]. With `context.frozenLinearsInBF16` and a weight that does not require a gradient
+    /// (frozen), from the weight's bf16 panels (``bf16Panels()``); otherwise in Float32.
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
-        try x.linear(weight: weight, bias: bias)
+        if context.frozenLinearsInBF16, !weight.requiresGrad { return try x.bf16Linear(bf16Panels(), bias: bias) }
+        return try x.linear(weight: weight, bias: bias)
     }
+
+    /// The weight in bf16 panels for `compute_dtype = "bf16"` passes: packed from `weight` at the first call and kept
+    /// (4 bytes per weight) until ``addToWeight(_:)`` changes the weight or ``dropBF16Panels()`` is called. Code that
+    /// writes `weight.data` in place after a bf16 pass calls ``dropBF16Panels()``.
+    public func bf16Panels() throws -> BF16LinearWeight {
+        if let packed = bf16 { return packed }
+        let packed = try BF16LinearWeight(weight: weight)
+        bf16 = packed
+        return packed
+    }
+
+    /// Forgets the bf16 panels (the next bf16 pass packs the weight again).
+    public func dropBF16Panels() { bf16 = nil }
+
+    private var bf16: BF16LinearWeight?
 }

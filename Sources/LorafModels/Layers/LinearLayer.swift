@@ -23,5 +23,6 @@ extension Linear: LinearLayer {
         }
         let d = delta.contiguous()
         for i in 0..<weight.count { weight.data[i] += d.data[i] }
+        dropBF16Panels()
     }
 }

@@ -26,8 +26,11 @@ public final class QuantizedLinear: UnaryModule, LinearLayer {
         throw ModelError.invalid("cannot merge into a \(weight.format) weight in place (its blocks would need requantizing)")
     }
 
+    /// x [..., in] → [..., out]: from the blocks, or with `context.frozenLinearsInBF16` from the weight's bf16 panels
+    /// (``QuantizedWeight/bf16Panels()``, packed at the first such pass).
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
-        try x.quantizedLinear(weight, bias: bias, activations: context.activationPrecision)
+        if context.frozenLinearsInBF16 { return try x.bf16Linear(weight.bf16Panels(), bias: bias) }
+        return try x.quantizedLinear(weight, bias: bias, activations: context.activationPrecision)
     }
 }
 

@@ -163,7 +163,12 @@ public final class AdaptedModel {
 
     // MARK: Running
 
-    /// The forward pass with the active adapter (or, per example, `input.adapterNames`).
+    /// The format frozen linear layers compute in (``ComputeDType``), given to every pass's context by
+    /// ``forward(_:_:)``. Default fp32.
+    public var computeDType = ComputeDType.fp32
+
+    /// The forward pass with the active adapter (or, per example, `input.adapterNames`), frozen linears computing in
+    /// ``computeDType``.
     /// - Throws: for an unknown adapter name in a mixed batch, or a mixed batch while an adapter is merged.
     public func forward(_ input: ModelInput, _ context: ForwardContext) throws -> ModelOutput {
         if let rows = input.adapterNames {
@@ -177,6 +182,7 @@ public final class AdaptedModel {
         // A merged adapter stays active: its layers skip the delta already in the weights, while its
         // modules_to_save copies still apply.
         context.activeAdapters = adaptersDisabled ? [] : (activeAdapter.map { [$0] } ?? [])
+        context.computeDType = computeDType
         let previousRows = context.rowAdapters
         context.rowAdapters = input.adapterNames
         defer { context.rowAdapters = previousRows }

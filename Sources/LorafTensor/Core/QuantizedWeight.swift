@@ -51,6 +51,17 @@ public final class QuantizedWeight {
 
     deinit { buffer?.deallocate() }
 
+    /// The weight in bf16 panels for `compute_dtype = "bf16"` passes, packed at the first call and kept (4 bytes per
+    /// weight; a tied output layer and embedding share one).
+    public func bf16Panels() -> BF16LinearWeight {
+        if let packed = bf16 { return packed }
+        let packed = BF16LinearWeight(quantized: self)
+        bf16 = packed
+        return packed
+    }
+
+    private var bf16: BF16LinearWeight?
+
     /// Bytes held.
     public var byteCount: Int { rows * matrix.rowBytes }
 
@@ -80,35 +91,13 @@ extension Tensor {
     /// - Throws: `TensorError.shapeMismatch` when x's last axis is not W's columns or b is not [out].
     public func quantizedLinear(_ weight: QuantizedWeight, bias: Tensor? = nil,
                                 activations: ActivationPrecision = .float) throws -> Tensor {
-        let outFeatures = weight.rows, inFeatures = weight.columns
-        guard rank >= 1, shape[rank - 1] == inFeatures else {
-            throw TensorError.shapeMismatch(op: "linear", lhs: shape, rhs: [outFeatures, inFeatures], detail: "input features must equal the weight's second extent")
-        }
-        if let bias, bias.shape != [outFeatures] {
-            throw TensorError.shapeMismatch(op: "linear", lhs: [outFeatures, inFeatures], rhs: bias.shape, detail: "bias must be [\(outFeatures)]")
-        }
-        let x = contiguousData(), rows = count / Swift.max(inFeatures, 1)
-        let out = Tensor(uninitialized: Array(shape.dropLast()) + [outFeatures])
-        Kernels.quantizedLinear(x.data, m: rows, weight: weight.matrix, into: out.data, accumulate: false,
-                                activations: activations)
-        if let bias {
-            let b = bias.contiguousData().data
-            for r in 0..<rows {
-                let y = out.data + r * outFeatures
-                for j in 0..<outFeatures { y[j] += b[j] }
-            }
-        }
-        let inputShape = shape
-        return Tensor.record(out, name: "quantized_linear", inputs: [self] + (bias.map { [$0] } ?? [])) { g, needs in
-            let gd = g.contiguousData()
-            var dx: Tensor?
-            if needs[0] {
-                let d = Tensor(uninitialized: inputShape)
-                Kernels.quantizedLinearInputGradient(gd.data, m: rows, weight: weight.matrix, into: d.data, accumulate: false)
-                dx = d
-            }
-            guard needs.count > 1 else { return [dx] }
-            return [dx, needs[1] ? try gd.reshaped([rows, outFeatures]).sum(axes: [0]) : nil]
-        }
+        try frozenLinear(name: "quantized_linear", outFeatures: weight.rows, inFeatures: weight.columns, bias: bias,
+                         forward: { x, rows, y in
+                             Kernels.quantizedLinear(x, m: rows, weight: weight.matrix, into: y, accumulate: false,
+                                                     activations: activations)
+                         },
+                         inputGradient: { g, rows, dx in
+                             Kernels.quantizedLinearInputGradient(g, m: rows, weight: weight.matrix, into: dx, accumulate: false)
+                         })
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LorafModels
 
 /// Settings of one training run (what `loraf.train{...}` takes). Defaults follow transformers' Trainer where it
 /// has one (AdamW, weight decay off for biases and LayerNorm weights, linear schedule, max_grad_norm 1.0).
@@ -62,6 +63,10 @@ public struct TrainingConfig {
     /// third more time; `Module.gradientCheckpointing`), as transformers' `gradient_checkpointing=True`; set on the
     /// model when training starts and left so. nil: the model's own setting.
     public var gradientCheckpointing: Bool?
+    /// The format frozen linear layers compute in (``ComputeDType``: fp32, or bf16 on CPUs with AVX512_BF16, else
+    /// fp32 with one notice); set on the model (`AdaptedModel.computeDType`) when training starts and left so, so
+    /// evaluation runs in it too.
+    public var computeDType = ComputeDType.fp32
     /// The Lua script, saved into the run folder.
     public var scriptSource: String?
     /// Progress output (nil: choose by whether stderr is a terminal).

@@ -52,6 +52,7 @@ final class TrainingSession {
         trainer.model.enableAdapters()
         trainer.model.refreshTrainable()
         if let checkpointing = config.gradientCheckpointing { trainer.model.base.gradientCheckpointing = checkpointing }
+        trainer.model.computeDType = config.computeDType.effective
         parameters = trainer.model.trainableParameters.map { ($0.path, $0.tensor) }
         guard !parameters.isEmpty else { throw TrainingError.invalidConfig("the model has no trainable parameters") }
         plan = try Trainer.batchPlan(count: task.count, lengths: task.lengths, batchSize: config.batchSize, groupByLength: config.groupByLength)
