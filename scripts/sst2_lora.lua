@@ -3,15 +3,18 @@
 -- classifier trained in full, AdamW lr 1e-3 with weight decay 0.01, linear schedule with 6% warmup, batch 32,
 -- max length 64, 3 epochs, seed 42.
 --
---   loraf run scripts/sst2_lora.lua [RUN_DIR] [EPOCHS] [MAX_STEPS]
+--   loraf run scripts/sst2_lora.lua [RUN_DIR] [EPOCHS] [MAX_STEPS] [COMPUTE_DTYPE]
 --   mpirun -np 2 loraf run scripts/sst2_lora.lua ...   data-parallel, the same job (docs/distributed.md)
 --
 -- Writes RUN_DIR (default runs/sst2_lora): metrics.jsonl, plot.svg, script.lua, checkpoints, and the adapter in
 -- PEFT's format under RUN_DIR/adapter (adapter_config.json + adapter_model.safetensors).
+-- COMPUTE_DTYPE is "fp32" (default) or "bf16": the frozen linear layers in bfloat16 on CPUs with AVX512_BF16
+-- (loraf.train's compute_dtype; fp32 elsewhere, with a notice); pass "" or "-" for MAX_STEPS to keep every step.
 
 local run_dir = arg[1] or "runs/sst2_lora"
 local epochs = tonumber(arg[2] or "3")
 local max_steps = tonumber(arg[3])
+local compute_dtype = arg[4] or "fp32"
 local main = loraf.distributed.is_main()
 local started = os.clock()
 local wall_start = os.time()
@@ -28,13 +31,14 @@ local result = loraf.train{
   epochs = epochs, batch_size = 32, max_length = 64,
   optimizer = {"adamw", lr = 1e-3, weight_decay = 0.01},
   schedule = {"linear", warmup = 0.06},
-  seed = 42, log_every = 20, run_dir = run_dir, max_steps = max_steps,
+  seed = 42, log_every = 20, run_dir = run_dir, max_steps = max_steps, compute_dtype = compute_dtype,
 }
 
 model:save_adapter(run_dir .. "/adapter")
 -- Rank 0 alone reports (every rank holds the same results).
 if main then
-  print(string.format("dev accuracy        %.2f%%  (macro-F1 %.4f)", 100 * result.eval_accuracy, result.eval_macro_f1))
+  print(string.format("dev accuracy        %.2f%%  (macro-F1 %.4f, compute_dtype %s)", 100 * result.eval_accuracy,
+                      result.eval_macro_f1, model:compute_dtype()))
   print(string.format("trainable params    %d of %d (%.4f%%)", result.trainable_parameters, result.total_parameters,
                       100 * result.trainable_parameters / result.total_parameters))
   print(string.format("training time       %.1f s (whole job %d s wall)", result.train_seconds, os.time() - wall_start))

@@ -13,10 +13,12 @@ package enum BF16Rounding {
         let raw = UnsafeRawPointer(x)
         while i + 16 <= count {
             let bits = raw.loadUnaligned(fromByteOffset: 4 * i, as: U.self)
-            let magnitude = bits & 0x7FFF_FFFF
-            var rounded = (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) &>> 16
-            rounded.replace(with: 0x7FC0, where: magnitude .> 0x7F80_0000)
-            for l in 0..<16 { out[i + l] = UInt16(truncatingIfNeeded: rounded[l]) }
+            let rounded = (bits &+ 0x7FFF &+ ((bits &>> 16) & 1)) &>> 16
+            // All ones in NaN lanes (magnitude above 0x7F800000 makes the difference wrap past bit 31), else zero:
+            // integer operations only, so no lane-by-lane select.
+            let nan = 0 &- ((0x7F80_0000 &- (bits & 0x7FFF_FFFF)) &>> 31)
+            let result = (rounded & ~nan) | (0x7FC0 & nan)
+            for l in 0..<16 { out[i + l] = UInt16(truncatingIfNeeded: result[l]) }
             i += 16
         }
         while i < count {

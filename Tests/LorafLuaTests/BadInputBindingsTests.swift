@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LorafKernels
 import LorafTestSupport
 @testable import LorafLua
 
@@ -79,5 +80,25 @@ final class BadInputBindingsTests: XCTestCase {
         XCTAssertTrue(lua.error("loraf.dataset(data)")?.contains("cr.txt:2: label 0 has no text after it") == true)
         XCTAssertEqual(try lua.value("return loraf.dataset(data, {on_bad_line = 'skip'}):size()").integerValue, 2)
         XCTAssertTrue(lua.error("loraf.dataset(data, {on_bad_line = 'ignore'})")?.contains("'on_bad_line' must be \"error\" or \"skip\"") == true)
+    }
+}
+
+/// `compute_dtype`: loraf.train and model:compute_dtype accept "fp32" and "bf16" and name anything else.
+final class ComputeDTypeBindingsTests: XCTestCase {
+    func testComputeDTypeValidation() throws {
+        let lua = try LorafLuaHarness()
+        try lua.state.setGlobal("path", .string(try miniLMDirectory().path))
+        try lua.run("model = loraf.load_model(path, {num_labels = 2})")
+        XCTAssertEqual(try lua.value("return model:compute_dtype()").stringValue, "fp32")
+        let message = try XCTUnwrap(lua.error("model:compute_dtype('fp16')"))
+        XCTAssertTrue(message.contains("bad argument #2 to") && message.contains("(dtype must be \"fp32\" or \"bf16\", got \"fp16\")"), message)
+        XCTAssertEqual(try lua.value("return model:compute_dtype('bf16')").stringValue, Kernels.hasBF16Kernel ? "bf16" : "fp32")
+        XCTAssertEqual(try lua.value("return model:compute_dtype('fp32')").stringValue, "fp32")
+        let data = try makeScratchFolder("lua-compute-dtype").appendingPathComponent("d.txt")
+        try Data("1 good\n0 bad\n".utf8).write(to: data)
+        try lua.state.setGlobal("data", .string(data.path))
+        XCTAssertEqual(lua.error("loraf.train{model = model, train = data, compute_dtype = 'half'}"),
+                       "test:1: loraf.train: 'compute_dtype' must be \"fp32\" or \"bf16\", got \"half\"")
+        XCTAssertEqual(lua.error("loraf.train{model = model, train = data, compute_dtype = {}}")?.hasPrefix("test:1: loraf.train: 'compute_dtype' must be a string, got"), true)
     }
 }

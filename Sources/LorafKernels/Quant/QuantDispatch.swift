@@ -38,5 +38,5 @@ extension Kernels {
 extension QuantFormat {
     /// True for the block-quantized formats (Q4_0 ... Q6_K), which have direct small-m kernels; false for F32, F16
     /// and BF16.
-    var isBlockQuantized: Bool { blockElements > 1 }
+    public var isBlockQuantized: Bool { blockElements > 1 }
 }

@@ -27,9 +27,13 @@ public final class QuantizedLinear: UnaryModule, LinearLayer {
     }
 
     /// x [..., in] → [..., out]: from the blocks, or with `context.frozenLinearsInBF16` from the weight's bf16 panels
-    /// (``QuantizedWeight/bf16Panels()``, packed at the first such pass).
+    /// (``QuantizedWeight/bf16Panels()``, packed at the first such pass) — except for block formats with fewer than
+    /// `Kernels.directQuantRowLimit` rows of x (decoding), which stream the blocks as in fp32.
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
-        if context.frozenLinearsInBF16 { return try x.bf16Linear(weight.bf16Panels(), bias: bias) }
+        let rows = x.count / Swift.max(inFeatures, 1)
+        if context.frozenLinearsInBF16, !weight.format.isBlockQuantized || rows >= Kernels.directQuantRowLimit {
+            return try x.bf16Linear(weight.bf16Panels(), bias: bias)
+        }
         return try x.quantizedLinear(weight, bias: bias, activations: context.activationPrecision)
     }
 }
