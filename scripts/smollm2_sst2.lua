@@ -1,7 +1,7 @@
 -- The second main job: SmolLM2-135M-Instruct (Q4_1 GGUF, the base kept in its 4-bit blocks) learns to answer
 -- "Is this review positive or negative?" for SST-2 sentences with "positive" or "negative".
 --
---   loraf run scripts/smollm2_sst2.lua [RUN_DIR] [TRAIN_LIMIT] [DEV_LIMIT]
+--   loraf run scripts/smollm2_sst2.lua [RUN_DIR] [TRAIN_LIMIT] [DEV_LIMIT] [COMPUTE_DTYPE]
 --   loraf run scripts/smollm2_sst2.lua runs/smollm2_sst2_smoke 64 32      a quick smoke run
 --
 -- 1. Writes RUN_DIR (default runs/smollm2_sst2) train.jsonl (the first TRAIN_LIMIT, default 2,000, lines of
@@ -14,6 +14,8 @@
 --    one epoch, batch 8, AdamW lr 2e-4 without weight decay, linear schedule with 3% warmup, max length 128,
 --    seed 42, loss on the assistant's answer and its <|im_end|> only.
 -- 4. Dev accuracy after, the adapter in PEFT's format in RUN_DIR/adapter, and one summary table.
+-- COMPUTE_DTYPE "fp32" (default) or "bf16": loraf.train's compute_dtype (the frozen 4-bit linears computed from bf16
+-- panels on CPUs with AVX512_BF16, fp32 elsewhere with a notice); it stays set for the evaluation after training.
 --
 -- scripts/smollm2_sst2_peft.py runs the same job with PyTorch + PEFT on the files written in step 1;
 -- scripts/compare_smollm2_peft.sh runs both and prints them side by side.
@@ -22,6 +24,7 @@ local model_path = "models/SmolLM2-135M-Instruct.Q4_1.gguf"
 local run_dir = arg[1] or "runs/smollm2_sst2"
 local train_limit = math.tointeger(tonumber(arg[2] or "2000"))
 local dev_limit = math.tointeger(tonumber(arg[3] or "872"))
+local compute_dtype = arg[4] or "fp32"
 local question = "Is this review positive or negative? Answer with one word.\n\nReview: "
 local words = {[0] = "negative", [1] = "positive"}
 local eval_batch = 16
@@ -136,7 +139,7 @@ local metrics = timed("train", loraf.train, {
   model = lm, train = loraf.dataset(run_dir .. "/train.jsonl", {format = "messages"}), train_on = "assistant",
   batch_size = 8, epochs = 1, max_length = 128,
   optimizer = {"adamw", lr = 2e-4, weight_decay = 0}, schedule = {"linear", warmup = 0.03},
-  seed = 42, log_every = 10, run_dir = run_dir .. "/train",
+  seed = 42, log_every = 10, run_dir = run_dir .. "/train", compute_dtype = compute_dtype,
 })
 
 -- 4. After.

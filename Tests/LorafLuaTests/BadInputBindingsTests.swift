@@ -98,7 +98,7 @@ final class ComputeDTypeBindingsTests: XCTestCase {
         try Data("1 good\n0 bad\n".utf8).write(to: data)
         try lua.state.setGlobal("data", .string(data.path))
         XCTAssertEqual(lua.error("loraf.train{model = model, train = data, compute_dtype = 'half'}"),
-                       "test:1: loraf.train: 'compute_dtype' must be \"fp32\" or \"bf16\", got \"half\"")
+                       "test:1: loraf.train: 'compute_dtype' must be \"fp32\" or \"bf16\", got string \"half\"")
         XCTAssertEqual(lua.error("loraf.train{model = model, train = data, compute_dtype = {}}")?.hasPrefix("test:1: loraf.train: 'compute_dtype' must be a string, got"), true)
     }
 }
