@@ -100,6 +100,29 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// The trainer keeps frozen weights' packed operands between steps, but drops them after a user callback, which
+    /// may write a frozen weight: a weight a callback fills with NaN after step 2 reaches step 3's forward pass, with
+    /// the fp32 operands and with the bf16 panels of compute_dtype = "bf16" (fp32 on a CPU without AVX512_BF16).
+    func testAFrozenWeightWrittenByACallbackReachesTheNextStep() throws {
+        let tokenizer = try WordPieceTokenizer(modelDirectory: miniLMDirectory())
+        let train = try data("train.txt", range: 0..<64, tokenizer: tokenizer)
+        for dtype in ComputeDType.allCases {
+            let model = try makeLoRAModel()
+            let frozen = try XCTUnwrap(model.base.namedParameters().first { $0.path == "bert.encoder.layer.2.intermediate.dense.weight" }?.tensor)
+            XCTAssertFalse(frozen.requiresGrad)
+            var settings = config(4)
+            settings.computeDType = dtype
+            let trainer = Trainer(model: model, config: settings, train: train, eval: nil)
+            trainer.onStep = { report in
+                if report.step == 2 { frozen.data.update(repeating: .nan, count: frozen.count) }
+            }
+            XCTAssertThrowsError(try trainer.fit(), "\(dtype)") { error in
+                guard case let TrainingError.nonFiniteLoss(step, _, _) = error else { return XCTFail("\(dtype): \(error)") }
+                XCTAssertEqual(step, 3, "\(dtype)")
+            }
+        }
+    }
+
     func testWarmupLearningRatesAndNaNGuard() throws {
         let tokenizer = try WordPieceTokenizer(modelDirectory: miniLMDirectory())
         let train = try data("train.txt", range: 0..<64, tokenizer: tokenizer)

@@ -59,6 +59,7 @@ extension ForwardContext {
         copy.rowExamples = rowExamples
         copy.integerActivations = integerActivations
         copy.computeDType = computeDType
+        copy.frozenWeightPanels = frozenWeightPanels
         return copy
     }
 }

@@ -12,6 +12,8 @@ import LorafTensor
 /// - `integerActivations`: quantized linear layers may round their input rows to int8 blocks
 ///   (`ActivationPrecision.int8`); off by default and ignored while training.
 /// - `computeDType`: `.bf16` makes frozen linear layers compute in bfloat16 (``ComputeDType``); default `.fp32`.
+/// - `frozenWeightPanels`: where ``Linear`` layers keep their frozen weights' packed SGEMM operands from pass to
+///   pass (a trainer sets it for a training run); nil: packed per call.
 public final class ForwardContext {
     public var training: Bool
     public var rng: RandomGenerator
@@ -24,6 +26,10 @@ public final class ForwardContext {
     /// move by the rounding of x to 8 bits, so it is for decoding steps only (``TextGenerator`` sets it when
     /// `GenerationOptions.integerActivations` asks), never for training, prefill or parity checks. Default false.
     public var integerActivations = false
+    /// Frozen weights' packed SGEMM operands kept across passes by whoever owns the weights' constancy (a training
+    /// run); see `FrozenWeightPanels`. Default nil.
+    public var frozenWeightPanels: FrozenWeightPanels?
+
     /// The format frozen linear layers compute in this pass (``ComputeDType``; set through
     /// `AdaptedModel.computeDType` or directly). Layers check `Kernels.hasBF16Kernel` themselves, so bf16 on a CPU
     /// without AVX512_BF16 computes in fp32. Default `.fp32`.

@@ -58,7 +58,7 @@ public final class Linear: UnaryModule {
     /// (frozen), from the weight's bf16 panels (``bf16Panels()``); otherwise in Float32.
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
         if context.frozenLinearsInBF16, !weight.requiresGrad { return try x.bf16Linear(bf16Panels(), bias: bias) }
-        return try x.linear(weight: weight, bias: bias)
+        return try x.linear(weight: weight, bias: bias, panels: context.frozenWeightPanels)
     }
 
     /// The weight in bf16 panels for `compute_dtype = "bf16"` passes: packed from `weight` at the first call and kept
@@ -75,4 +75,12 @@ public final class Linear: UnaryModule {
     public func dropBF16Panels() { bf16 = nil }
 
     private var bf16: BF16LinearWeight?
+}
+
+extension Module {
+    /// Drops the bf16 panels of every ``Linear`` in the tree, so the next bf16 pass packs the weights again: for
+    /// whoever hands control to code that may have written frozen weights (a trainer's user callbacks).
+    public func dropLinearBF16Panels() {
+        for entry in namedModules() { (entry.module as? Linear)?.dropBF16Panels() }
+    }
 }
