@@ -15,8 +15,8 @@ public struct BF16BenchmarkShape: Sendable, Codable, Equatable {
 public struct BF16BenchmarkRow: Sendable, Codable, Equatable {
     public let shape: BF16BenchmarkShape
     public let threads: Int
-    /// Best wall-time GFLOP/s of `Kernels.sgemm` (B in place, as `Tensor.linear` calls it) and of
-    /// `Kernels.bf16gemm` (B packed beforehand, as a frozen weight is; A's rounding is inside the timed call).
+    /// Best wall-time GFLOP/s of `Kernels.sgemm` and of `Kernels.bf16gemm`, both with B packed beforehand (as a
+    /// training run keeps a frozen weight); A's rounding to bf16 is inside the timed call.
     public let fp32GFLOPs: Double
     public let bf16GFLOPs: Double
     /// bf16GFLOPs / fp32GFLOPs.
@@ -61,11 +61,12 @@ public enum BF16GEMMBenchmark {
             let forward = shape.pass == "forward"
             let packed = BF16PackedMatrix(packing: b, depth: k, columns: n, depthStride: forward ? 1 : n,
                                           columnStride: forward ? k : 1)
+            // fp32 with B packed beforehand too, as a training run keeps frozen weights (`FrozenWeightPanels`).
+            let fp32Packed = Kernels.PackedRightOperand(transB: forward, k: k, n: n, b: b, ldb: forward ? k : n)
             for count in threads {
                 Parallel.threadCount = count
                 let fp32 = GEMMBenchmark.bestTime(of: {
-                    Kernels.sgemm(transA: false, transB: forward, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b,
-                                  ldb: forward ? k : n, beta: 0, c: c, ldc: n)
+                    Kernels.sgemm(transA: false, m: m, alpha: 1, a: a, lda: k, packedB: fp32Packed, beta: 0, c: c, ldc: n)
                 }, budget: secondsPerCase)
                 let bf16 = GEMMBenchmark.bestTime(of: {
                     Kernels.bf16gemm(m: m, a: a, lda: k, b: packed, c: c, ldc: n, accumulate: false)
