@@ -198,11 +198,16 @@ enum Q8_0Block: ScaledQuantBlock {
 @inline(__always)
 private func nibbleQuants(_ p: UnsafeRawPointer, _ body: (Int, Lanes) -> Void) {
     for g in stride(from: 0, to: 16, by: Lanes.scalarCount) {
-        let q = unsignedByteLanes(p + g)
-        body(g, floatLanes(q & 15))
-        body(16 + g, floatLanes(q &>> 4))
+        let (low, high) = nibbleFloats(unsignedByteLanes(p + g))
+        body(g, low)
+        body(16 + g, high)
     }
 }
+
+/// The low and high nibbles of each lane (a byte value) as exact floats, by masking, shifting and converting: the
+/// `nibbleFloats` of the ISAs without a lane permute (AVX-512 looks them up with vpermps, ISAVector.swift).
+@inline(__always)
+func convertedNibbles(_ bytes: LaneInts) -> (low: Lanes, high: Lanes) { (floatLanes(bytes & 15), floatLanes(bytes &>> 4)) }
 
 /// The 32 five-bit quants of Q5_0/Q5_1: nibbles at `p`, fifth bit j of `high` for element j (0 ... 31, exact floats).
 @inline(__always)

@@ -14,11 +14,19 @@ extension LinearVisitor {
         (first, first + min(1, last), first + min(2, last), first + last)
     }
 
-    /// m = 1: four rows of W at a time; the f16 heads (d, m) of the tile's four blocks are widened together.
+    /// m = 1: four rows of W at a time. A first pass over the tile's blocks widens their f16 heads (d, m), four rows
+    /// together, into `heads` and adds up the offset terms; the second takes the dot products, reading each d from
+    /// `heads` as a broadcast load (no shuffles in the loop).
     func scaledOneInputRow<Block: ScaledQuantBlock>(_: Block.Type) {
         let blocks = k / 32
-        withUnsafeTemporaryAllocation(of: SIMD2<Float>.self, capacity: blocks) { factors in
-            for b in 0..<blocks { factors[b] = offsetFactors(Block.self, blockSum(x + 32 * b)) }
+        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 2 * blocks) { scratch in
+            // factors[b]: the block's offset factors for the four rows; heads[b]: (d0, m0, ..., d3, m3) of the tile.
+            let (factors, heads) = (scratch.baseAddress!, scratch.baseAddress! + blocks)
+            for b in 0..<blocks {
+                let f = offsetFactors(Block.self, blockSum(x + 32 * b)), four = SIMD4(lowHalf: f, highHalf: f)
+                factors[b] = SIMD8(lowHalf: four, highHalf: four)
+            }
+            let d = UnsafeRawPointer(heads).assumingMemoryBound(to: Float.self)
             for r0 in stride(from: rows.lowerBound, to: rows.upperBound, by: 4) {
                 let last = min(3, rows.upperBound - 1 - r0)
                 let (_, i1, i2, i3) = tileIndices(r0, last: last)
@@ -26,18 +34,19 @@ extension LinearVisitor {
                                         weights + i3 * rowBytes)
                 let ahead = r0 + Int(LORAF_PREFETCH_ROWS)
                 if ahead < rows.upperBound { loraf_prefetch(weights + ahead * rowBytes, 4 * rowBytes) }
-                var a0 = Lanes(), a1 = Lanes(), a2 = Lanes(), a3 = Lanes(), offsets = SIMD8<Float>()
+                var offsets = SIMD8<Float>()
+                for b in 0..<blocks {
+                    let o = b * Block.bytes
+                    heads[b] = blockHeads(Block.self, w0 + o, w1 + o, w2 + o, w3 + o)
+                    if Block.hasMin || Block.zeroPoint != 0 { offsets += heads[b] * factors[b] }
+                }
+                var a0 = Lanes(), a1 = Lanes(), a2 = Lanes(), a3 = Lanes()
                 for b in 0..<blocks {
                     let xb = x + 32 * b, o = b * Block.bytes
-                    let heads = blockHeads(Block.self, w0 + o, w1 + o, w2 + o, w3 + o)
-                    if Block.hasMin || Block.zeroPoint != 0 {
-                        let f = SIMD4(lowHalf: factors[b], highHalf: factors[b])
-                        offsets += heads * SIMD8(lowHalf: f, highHalf: f)
-                    }
-                    a0 = scaledBlockDot(Block.self, w0 + o, xb, heads[0], a0)
-                    a1 = scaledBlockDot(Block.self, w1 + o, xb, heads[2], a1)
-                    a2 = scaledBlockDot(Block.self, w2 + o, xb, heads[4], a2)
-                    a3 = scaledBlockDot(Block.self, w3 + o, xb, heads[6], a3)
+                    a0 = scaledBlockDot(Block.self, w0 + o, xb, d[8 * b], a0)
+                    a1 = scaledBlockDot(Block.self, w1 + o, xb, d[8 * b + 2], a1)
+                    a2 = scaledBlockDot(Block.self, w2 + o, xb, d[8 * b + 4], a2)
+                    a3 = scaledBlockDot(Block.self, w3 + o, xb, d[8 * b + 6], a3)
                 }
                 let lane = Block.hasMin ? 1 : 0
                 storeTile((laneSum(a0) + offsets[lane], laneSum(a1) + offsets[2 + lane], laneSum(a2) + offsets[4 + lane],
