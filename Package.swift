@@ -5,6 +5,7 @@
 //   CLua / CLuaBridge      Lua 5.4 (Debian's liblua5.4-dev) and the C trampolines Swift cannot express
 //   CKernelSupport         CPU feature detection for the run-time kernel choice; the prefetch hint
 //   LorafKernels           SGEMM, thread pool, fused SIMD kernels, ggml quantized blocks (+ per-ISA modules,
+//                          LorafKernelsAVX512Builtins: the vpermps/vpsrld intrinsics LorafKernelsAVX512 inlines,
 //                          LorafKernelsVNNI: int8-activation products of the quantized formats)
 //   LorafTensor            Float32 tensors, ops and reverse-mode autodiff
 //   LorafFormats           safetensors and GGUF readers/writers, the WeightSource protocol
