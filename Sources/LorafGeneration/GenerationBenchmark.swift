@@ -47,19 +47,19 @@ public enum GenerationBenchmark {
         }
     }
 
-    /// Seconds of one prefill of `prompt` and of decoding `generatedTokens` after it (a run with one new token
-    /// subtracted from a run with `generatedTokens + 1`).
+    /// Seconds of the prefill of `prompt` and of the `generatedTokens` decode steps after it, from one generation of
+    /// `generatedTokens + 1` tokens: the first new id arrives when the prefill ends, each later one after one step.
     private static func time(_ lm: LanguageModel, prompt: [Int], generatedTokens: Int,
                              integerActivations: Bool) throws -> (prefill: Double, decode: Double) {
-        let generator = TextGenerator(model: lm.model, padTokenId: 0) { NoText() }
+        let clock = TokenClock()
+        let generator = TextGenerator(model: lm.model, padTokenId: 0) { TimingDecoder(clock: clock) }
         let start = Date()
-        _ = try generator.generate(prompts: [prompt], options: GenerationOptions(maxNewTokens: 1))
-        let afterPrefill = Date()
         _ = try generator.generate(prompts: [prompt], options: GenerationOptions(maxNewTokens: generatedTokens + 1,
                                                                                  integerActivations: integerActivations))
-        let end = Date()
-        let prefill = afterPrefill.timeIntervalSince(start)
-        return (prefill, Swift.max(1e-9, end.timeIntervalSince(afterPrefill) - prefill))
+        guard let first = clock.arrivals.first, let last = clock.arrivals.last, clock.arrivals.count == generatedTokens + 1 else {
+            throw GenerationError.invalidPrompt("the benchmark generated \(clock.arrivals.count) of \(generatedTokens + 1) tokens")
+        }
+        return (first.timeIntervalSince(start), last.timeIntervalSince(first))
     }
 
     /// A table, one row per thread count (or a JSON array with `json`).
@@ -75,8 +75,18 @@ public enum GenerationBenchmark {
     }
 }
 
-/// A row decoder that gives no text: the benchmark times the model, not the detokenizer (as llama-bench does).
-private struct NoText: RowTextDecoder {
-    mutating func append(_ id: Int) -> String { "" }
+/// When each new id arrived.
+private final class TokenClock {
+    var arrivals: [Date] = []
+}
+
+/// A row decoder that gives no text (the benchmark times the model, not the detokenizer, as llama-bench does) and
+/// notes each id's arrival on `clock`.
+private struct TimingDecoder: RowTextDecoder {
+    let clock: TokenClock
+    mutating func append(_ id: Int) -> String {
+        clock.arrivals.append(Date())
+        return ""
+    }
     mutating func finish() -> String { "" }
 }

@@ -59,6 +59,12 @@ struct GenerationArguments: ParsableArguments {
     /// The model with `--adapter` loaded (and active) and `--threads` applied.
     func load() throws -> LanguageModel {
         if let threads { Parallel.threadCount = threads }
+        if int8Activations, !CPU.hasVNNI {
+            FileHandle.standardError.write(Data("""
+                loraf: --int8-activations has no effect here: the int8 kernels need AVX-512 VNNI (CPU or LORAF_ISA), \
+                so decoding stays Float32\n
+                """.utf8))
+        }
         let lm = try LanguageModel.load(URL(fileURLWithPath: model))
         if let adapter {
             let folder = URL(fileURLWithPath: adapter)

@@ -18,6 +18,17 @@ final class GenerateCommandTests: XCTestCase {
         XCTAssertEqual(result.stdout, "The capital of France is Paris.\n")
     }
 
+    /// Where the int8 kernels cannot run (here forced with LORAF_ISA=avx2), the flag says so on stderr and the
+    /// Float32 answer comes out.
+    func testInt8ActivationsWithoutVNNISaysItHasNoEffect() throws {
+        let model = try smolLM2GGUF().path
+        let result = try LorafBinary().run(["generate", model, "--chat", "What is the capital of France?", "--int8-activations"],
+                                           environment: ["LORAF_ISA": "avx2"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "The capital of France is Paris.\n")
+        XCTAssert(result.stderr.contains("--int8-activations has no effect here"), result.stderr)
+    }
+
     func testChatKeepsTheConversationAndResets() throws {
         let model = try smolLM2GGUF().path
         let result = try LorafBinary().run(["chat", model, "--max-new-tokens", "12"],

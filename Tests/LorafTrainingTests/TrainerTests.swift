@@ -100,6 +100,24 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// The trainer keeps frozen weights' packed operands between steps, but drops them after a user callback, which
+    /// may write a frozen weight: a weight a callback fills with NaN after step 2 reaches step 3's forward pass.
+    func testAFrozenWeightWrittenByACallbackReachesTheNextStep() throws {
+        let tokenizer = try WordPieceTokenizer(modelDirectory: miniLMDirectory())
+        let train = try data("train.txt", range: 0..<64, tokenizer: tokenizer)
+        let model = try makeLoRAModel()
+        let frozen = try XCTUnwrap(model.base.namedParameters().first { $0.path == "bert.encoder.layer.2.intermediate.dense.weight" }?.tensor)
+        XCTAssertFalse(frozen.requiresGrad)
+        let trainer = Trainer(model: model, config: config(4), train: train, eval: nil)
+        trainer.onStep = { report in
+            if report.step == 2 { frozen.data.update(repeating: .nan, count: frozen.count) }
+        }
+        XCTAssertThrowsError(try trainer.fit()) { error in
+            guard case let TrainingError.nonFiniteLoss(step, _, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(step, 3)
+        }
+    }
+
     func testWarmupLearningRatesAndNaNGuard() throws {
         let tokenizer = try WordPieceTokenizer(modelDirectory: miniLMDirectory())
         let train = try data("train.txt", range: 0..<64, tokenizer: tokenizer)

@@ -13,7 +13,8 @@ extension Kernels {
     /// Goto/BLIS blocking: op(B) is packed once per call (in parallel) into nr-column panels, then row
     /// blocks of C are spread over `Parallel.threadCount` threads, each running the `CPU.isa` micro-kernel on
     /// its rows of op(A): read in place when A is row-major, packed into mr-row panels per kc-deep block when
-    /// `transA` (see docs/kernels.md).
+    /// `transA` (see docs/kernels.md). A B used again and again (a frozen weight) can be packed once instead:
+    /// ``PackedRightOperand`` and ``sgemm(transA:m:alpha:a:lda:packedB:beta:c:ldc:)``.
     public static func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                              beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -23,63 +24,75 @@ extension Kernels {
             return
         }
         let kernel = GEMMKernel.current
-        let (mr, nr, kc, mc) = (kernel.mr, kernel.nr, kernel.kc, kernel.mc)
-        // op(A)(i, p) and op(B)(p, j) as (depth stride, lane stride) pairs for packPanels.
-        let aStrides = transA ? (depth: lda, lane: 1) : (depth: 1, lane: lda)
-        let bStrides = transB ? (depth: 1, lane: ldb) : (depth: ldb, lane: 1)
         let parallel = m * n * k >= 1 << 18
-        // Column block: as wide as keeps packed op(B) (k × nc floats) at most 16 MiB.
-        let nc = min(n, max(nr, (1 << 22) / k / nr * nr))
+        let layout = PackedOperandLayout(kernel: kernel, k: k, n: n)
         let packedBBuffer = KernelThreadState.current.packedB
+        for (jc, ncb) in layout.columnBlocks {
+            let packedB = packedBBuffer.floats(layout.floats(columns: ncb))
+            packColumnBlock(layout, transB: transB, b: b, ldb: ldb, jc: jc, columns: ncb, into: packedB, parallel: parallel)
+            multiplyColumnBlock(kernel, transA: transA, m: m, k: k, alpha: alpha, a: a, lda: lda, packedB: packedB,
+                                columns: ncb, beta: beta, c: c + jc, ldc: ldc, parallel: parallel)
+        }
+    }
 
-        var jc = 0
-        while jc < n {
-            let ncb = min(nc, n - jc)
-            let paddedCols = (ncb + nr - 1) / nr * nr
-            let packedB = packedBBuffer.floats(paddedCols * k)
-            let depthBlocks = (k + kc - 1) / kc
-            // Pack op(B)[0..<k, jc..<jc+ncb]: block pc occupies paddedCols·kcb floats from pc·paddedCols.
-            let panels = paddedCols / nr
-            run(chunks: depthBlocks * panels, parallel: parallel) { index in
-                let pc = index / panels * kc, panel = index % panels
+    /// Packs op(B)[0..<k, jc..<jc+columns] as `layout` places it: depth block pc occupies paddedCols·kcb floats
+    /// from pc·paddedCols, each nr-column panel kcb·nr floats.
+    static func packColumnBlock(_ layout: PackedOperandLayout, transB: Bool, b: UnsafePointer<Float>, ldb: Int, jc: Int,
+                                columns: Int, into packedB: UnsafeMutablePointer<Float>, parallel: Bool) {
+        let (nr, kc, k) = (layout.nr, layout.kc, layout.k)
+        // op(B)(p, j) as a (depth stride, lane stride) pair for packPanels.
+        let bStrides = transB ? (depth: 1, lane: ldb) : (depth: ldb, lane: 1)
+        let paddedCols = (columns + nr - 1) / nr * nr, panels = paddedCols / nr
+        let depthBlocks = (k + kc - 1) / kc
+        run(chunks: depthBlocks * panels, parallel: parallel) { index in
+            let pc = index / panels * kc, panel = index % panels
+            let kcb = min(kc, k - pc)
+            let col = jc + panel * nr
+            GEMMPacking.packPanels(b + pc * bStrides.depth + col * bStrides.lane,
+                                   depthStride: bStrides.depth, laneStride: bStrides.lane, depth: kcb,
+                                   lanes: min(nr, jc + columns - col), width: nr,
+                                   into: packedB + pc * paddedCols + panel * nr * kcb)
+        }
+    }
+
+    /// C[m × columns] = alpha · op(A) · packedB + beta · C for one packed column block: row blocks of C spread over
+    /// the threads (split further by columns when there are too few rows to share), op(A) read in place when
+    /// row-major and packed per kc-deep block when `transA`.
+    static func multiplyColumnBlock(_ kernel: GEMMKernel, transA: Bool, m: Int, k: Int, alpha: Float,
+                                    a: UnsafePointer<Float>, lda: Int, packedB: UnsafePointer<Float>, columns ncb: Int,
+                                    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, parallel: Bool) {
+        let (mr, nr, kc, mc) = (kernel.mr, kernel.nr, kernel.kc, kernel.mc)
+        // op(A)(i, p) as a (depth stride, lane stride) pair for packPanels.
+        let aStrides = transA ? (depth: lda, lane: 1) : (depth: 1, lane: lda)
+        let paddedCols = (ncb + nr - 1) / nr * nr, panels = paddedCols / nr
+        let rowBlocks = (m + mc - 1) / mc
+        let wantedChunks = parallel ? 4 * Parallel.threadCount : 1
+        let columnSplits = min(panels, max(1, wantedChunks / rowBlocks))
+        let panelsPerSplit = (panels + columnSplits - 1) / columnSplits
+        run(chunks: rowBlocks * columnSplits, parallel: parallel) { index in
+            let i0 = index / columnSplits * mc
+            let firstCol = index % columnSplits * panelsPerSplit * nr
+            guard firstCol < ncb else { return }
+            let mcb = min(mc, m - i0), cols = min(panelsPerSplit * nr, ncb - firstCol)
+            // A row-major op(A) is read in place (rows lda apart, depth contiguous): the micro-kernel's
+            // broadcasts need no packed copy. A transposed one is packed per kc-deep block.
+            let packedA = transA ? KernelThreadState.current.packedA.floats((mcb + mr - 1) / mr * mr * kc) : nil
+            var pc = 0
+            while pc < k {
                 let kcb = min(kc, k - pc)
-                let col = jc + panel * nr
-                GEMMPacking.packPanels(b + pc * bStrides.depth + col * bStrides.lane,
-                                       depthStride: bStrides.depth, laneStride: bStrides.lane, depth: kcb,
-                                       lanes: min(nr, n - col), width: nr,
-                                       into: packedB + pc * paddedCols + panel * nr * kcb)
-            }
-            // Row blocks of C, split further by columns when there are too few rows to share.
-            let rowBlocks = (m + mc - 1) / mc
-            let wantedChunks = parallel ? 4 * Parallel.threadCount : 1
-            let columnSplits = min(panels, max(1, wantedChunks / rowBlocks))
-            let panelsPerSplit = (panels + columnSplits - 1) / columnSplits
-            run(chunks: rowBlocks * columnSplits, parallel: parallel) { index in
-                let i0 = index / columnSplits * mc
-                let firstCol = index % columnSplits * panelsPerSplit * nr
-                guard firstCol < ncb else { return }
-                let mcb = min(mc, m - i0), cols = min(panelsPerSplit * nr, ncb - firstCol)
-                // A row-major op(A) is read in place (rows lda apart, depth contiguous): the micro-kernel's
-                // broadcasts need no packed copy. A transposed one is packed per kc-deep block.
-                let packedA = transA ? KernelThreadState.current.packedA.floats((mcb + mr - 1) / mr * mr * kc) : nil
-                var pc = 0
-                while pc < k {
-                    let kcb = min(kc, k - pc)
-                    let blockB = packedB + pc * paddedCols + firstCol * kcb
-                    let blockC = c + i0 * ldc + jc + firstCol
-                    if let packedA {
-                        GEMMPacking.packPanels(a + i0 * aStrides.lane + pc * aStrides.depth,
-                                               depthStride: aStrides.depth, laneStride: aStrides.lane, depth: kcb,
-                                               lanes: mcb, width: mr, into: packedA)
-                        kernel.macroKernel(mcb, cols, kcb, packedA, 1, mr, blockB, blockC, ldc, alpha, pc == 0 ? beta : 1)
-                    } else {
-                        kernel.macroKernel(mcb, cols, kcb, a + i0 * lda + pc, lda, 1, blockB, blockC, ldc, alpha,
-                                           pc == 0 ? beta : 1)
-                    }
-                    pc += kc
+                let blockB = packedB + pc * paddedCols + firstCol * kcb
+                let blockC = c + i0 * ldc + firstCol
+                if let packedA {
+                    GEMMPacking.packPanels(a + i0 * aStrides.lane + pc * aStrides.depth,
+                                           depthStride: aStrides.depth, laneStride: aStrides.lane, depth: kcb,
+                                           lanes: mcb, width: mr, into: packedA)
+                    kernel.macroKernel(mcb, cols, kcb, packedA, 1, mr, blockB, blockC, ldc, alpha, pc == 0 ? beta : 1)
+                } else {
+                    kernel.macroKernel(mcb, cols, kcb, a + i0 * lda + pc, lda, 1, blockB, blockC, ldc, alpha,
+                                       pc == 0 ? beta : 1)
                 }
+                pc += kc
             }
-            jc += nc
         }
     }
 
@@ -104,7 +117,7 @@ extension Kernels {
     }
 
     /// C = beta · C over m×n (C not read when beta == 0).
-    private static func scale(_ c: UnsafeMutablePointer<Float>, rows: Int, cols: Int, ldc: Int, by beta: Float) {
+    static func scale(_ c: UnsafeMutablePointer<Float>, rows: Int, cols: Int, ldc: Int, by beta: Float) {
         guard beta != 1 else { return }
         for i in 0..<rows {
             let row = c + i * ldc

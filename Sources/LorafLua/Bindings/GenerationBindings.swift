@@ -5,7 +5,7 @@ import LorafTokenizers
 
 /// `model:generate`, `model:tokenizer()` and `tok:apply_chat_template`: text generation from Lua.
 enum GenerationBindings {
-    static let samplingKeys = ["max_new_tokens", "temperature", "top_k", "top_p", "min_p", "repetition_penalty", "seed", "stop",
+    static let generationOptionKeys = ["max_new_tokens", "temperature", "top_k", "top_p", "min_p", "repetition_penalty", "seed", "stop",
                                "int8_activations"]
 
     static func register(on modelClass: LuaClass<ModelObject>) {
@@ -23,7 +23,7 @@ enum GenerationBindings {
             Returns the text and {token_ids = {...}, finish_reason = "stop_token" | "stop_string" | "length" | \\
             "cancelled"} (lists of both for a batch).
             """) { object, args in
-            let options = try args.options(2, keys: ["prompt", "prompts", "messages", "conversations", "adapter_names", "on_token"] + samplingKeys)
+            let options = try args.options(2, keys: ["prompt", "prompts", "messages", "conversations", "adapter_names", "on_token"] + generationOptionKeys)
             let lm = try object.languageModel(for: args.function)
             let (prompts, single) = try encodedPrompts(options, lm)
             let adapters = try ModelInputs.adapterNames(options)

@@ -58,6 +58,7 @@ extension ForwardContext {
         let copy = ForwardContext(training: training, rng: rng, activeAdapters: activeAdapters, rowAdapters: rowAdapters)
         copy.rowExamples = rowExamples
         copy.integerActivations = integerActivations
+        copy.frozenWeightPanels = frozenWeightPanels
         return copy
     }
 }

@@ -11,6 +11,8 @@ import LorafTensor
 ///   examples themselves (a packed batch's tokens, ``PackedTokens``); nil: row i is example i.
 /// - `integerActivations`: quantized linear layers may round their input rows to int8 blocks
 ///   (`ActivationPrecision.int8`); off by default and ignored while training.
+/// - `frozenWeightPanels`: where ``Linear`` layers keep their frozen weights' packed SGEMM operands from pass to
+///   pass (a trainer sets it for a training run); nil: packed per call.
 public final class ForwardContext {
     public var training: Bool
     public var rng: RandomGenerator
@@ -23,6 +25,9 @@ public final class ForwardContext {
     /// move by the rounding of x to 8 bits, so it is for decoding steps only (``TextGenerator`` sets it when
     /// `GenerationOptions.integerActivations` asks), never for training, prefill or parity checks. Default false.
     public var integerActivations = false
+    /// Frozen weights' packed SGEMM operands kept across passes by whoever owns the weights' constancy (a training
+    /// run); see `FrozenWeightPanels`. Default nil.
+    public var frozenWeightPanels: FrozenWeightPanels?
 
     /// The activation precision that quantized linear layers use in this pass: `.int8` only when
     /// `integerActivations` is set and the pass is not training.

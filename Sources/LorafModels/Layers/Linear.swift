@@ -55,6 +55,6 @@ public final class Linear: UnaryModule {
     }
 
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
-        try x.linear(weight: weight, bias: bias)
+        try x.linear(weight: weight, bias: bias, panels: context.frozenWeightPanels)
     }
 }

@@ -113,9 +113,11 @@ extension Tensor {
     /// Affine map as torch.nn.functional.linear: y = x · Wᵀ + b, x [..., in], W [out, in], b [out] → [..., out].
     ///
     /// One NT SGEMM forward. Backward: dx = g · W (NN), dW = gᵀ · x (TN), db = column sums of g; the dW GEMM runs
-    /// only when W requires a gradient (so a frozen pre-trained weight costs no weight-gradient GEMM).
+    /// only when W requires a gradient (so a frozen pre-trained weight costs no weight-gradient GEMM). With `panels`,
+    /// a frozen W's two SGEMM operands (Wᵀ forward, W backward) are packed once there and reused call after call;
+    /// the results are the same bit for bit.
     /// - Throws: `TensorError.shapeMismatch` when x's last axis is not W's `in` or b is not [out].
-    public func linear(weight: Tensor, bias: Tensor? = nil) throws -> Tensor {
+    public func linear(weight: Tensor, bias: Tensor? = nil, panels: FrozenWeightPanels? = nil) throws -> Tensor {
         guard weight.rank == 2, rank >= 1, shape[rank - 1] == weight.shape[1] else {
             throw TensorError.shapeMismatch(op: "linear", lhs: shape, rhs: weight.shape, detail: "input features must equal the weight's second extent")
         }
@@ -131,8 +133,14 @@ extension Tensor {
             let b = bias.contiguousData().data
             for r in 0..<rows { (out.data + r * outFeatures).update(from: b, count: outFeatures) }
         }
-        Kernels.sgemm(transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures, alpha: 1,
-                      a: x.data, lda: inFeatures, b: w.data, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: out.data, ldc: outFeatures)
+        let packed = panels?.operands(for: w)
+        if let packed {
+            Kernels.sgemm(transA: false, m: rows, alpha: 1, a: x.data, lda: inFeatures, packedB: packed.transposed,
+                          beta: bias == nil ? 0 : 1, c: out.data, ldc: outFeatures)
+        } else {
+            Kernels.sgemm(transA: false, transB: true, m: rows, n: outFeatures, k: inFeatures, alpha: 1,
+                          a: x.data, lda: inFeatures, b: w.data, ldb: inFeatures, beta: bias == nil ? 0 : 1, c: out.data, ldc: outFeatures)
+        }
         let inputs = [self, weight] + (bias.map { [$0] } ?? [])
         let inputShape = shape
         let savedX = weight.requiresGrad ? x : nil  // x is needed only for the weight gradient
@@ -141,8 +149,13 @@ extension Tensor {
             var dx: Tensor?, dw: Tensor?, db: Tensor?
             if needs[0] {
                 let d = Tensor(uninitialized: inputShape)
-                Kernels.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: outFeatures, alpha: 1,
-                              a: gd.data, lda: outFeatures, b: w.data, ldb: inFeatures, beta: 0, c: d.data, ldc: inFeatures)
+                if let packed, packed.plain.isCurrent {
+                    Kernels.sgemm(transA: false, m: rows, alpha: 1, a: gd.data, lda: outFeatures, packedB: packed.plain,
+                                  beta: 0, c: d.data, ldc: inFeatures)
+                } else {
+                    Kernels.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: outFeatures, alpha: 1,
+                                  a: gd.data, lda: outFeatures, b: w.data, ldb: inFeatures, beta: 0, c: d.data, ldc: inFeatures)
+                }
                 dx = d
             }
             if needs[1], let savedX {

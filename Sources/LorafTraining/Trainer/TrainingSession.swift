@@ -65,6 +65,8 @@ final class TrainingSession {
         schedule = try config.makeSchedule(totalSteps: totalSteps)
         sampler = BatchSampler(plan: plan, seed: config.seed)
         context = ForwardContext(training: true, rng: Trainer.dropoutGenerator(seed: config.seed))
+        // The optimiser writes only trainable tensors, so frozen weights stay as they are between callbacks.
+        context.frozenWeightPanels = FrozenWeightPanels()
         run = group.isMain ? try config.runDirectory.map { try RunFolder(url: $0) } : nil
         store = try run?.checkpointStore(keepLast: config.keepCheckpoints)
         if let script = config.scriptSource { try run?.saveScript(script) }
@@ -112,7 +114,7 @@ final class TrainingSession {
             if !batches.isEmpty { try takeStep(batches) }
             if epochEnded {
                 if config.evalEverySteps == nil { try evaluate() }
-                do { try trainer.onEpoch?(sampler.epoch) } catch { throw TrainingError.callback(name: "on_epoch", step: step, error: error) }
+                try userCallback("on_epoch", trainer.onEpoch, sampler.epoch)
                 if sampler.epoch >= config.epochs { break }
             }
         }
@@ -173,10 +175,18 @@ final class TrainingSession {
             windowLoss = 0
             windowSteps = 0
         }
-        do {
-            try trainer.onStep?(StepReport(step: step, totalSteps: totalSteps, epoch: epochNow, loss: loss,
-                                           learningRate: learningRate, gradientNorm: gradientNorm, examplesPerSecond: speed))
-        } catch { throw TrainingError.callback(name: "on_step", step: step, error: error) }
+        try userCallback("on_step", trainer.onStep, StepReport(step: step, totalSteps: totalSteps, epoch: epochNow, loss: loss,
+                                                              learningRate: learningRate, gradientNorm: gradientNorm,
+                                                              examplesPerSecond: speed))
+    }
+
+    /// Runs a user callback (when there is one): its error becomes `TrainingError.callback`. Afterwards the frozen
+    /// weights' packed operands are dropped, since the callback may have written a frozen weight (merged an adapter).
+    private func userCallback<Argument>(_ name: String, _ callback: ((Argument) throws -> Void)?,
+                                        _ argument: @autoclosure () -> Argument) throws {
+        guard let callback else { return }
+        defer { context.frozenWeightPanels?.removeAll() }
+        do { try callback(argument()) } catch { throw TrainingError.callback(name: name, step: step, error: error) }
     }
 
     /// The evaluate stage: scores the evaluation task (if any), records it, tracks the best value of its
@@ -200,7 +210,7 @@ final class TrainingSession {
         try writePlot()
         let figures = ([("loss", report.loss)] + report.metrics.map { ($0.name, $0.value) }).map { String(format: "%@ %.4f", $0.0, $0.1) }
         progress?.message("eval at step \(step): " + figures.joined(separator: ", "))
-        do { try trainer.onEval?(report) } catch { throw TrainingError.callback(name: "on_eval", step: step, error: error) }
+        try userCallback("on_eval", trainer.onEval, report)
         if let patience = config.earlyStoppingPatience, evalsWithoutImprovement >= patience { stoppedEarly = true }
     }
 
