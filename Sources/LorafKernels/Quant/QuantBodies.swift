@@ -23,7 +23,8 @@ extension ISAQuant {
 
     /// y[i·ldy + r] (+)= Σ_p x[i·k + p] · W[r, p] for i < m and r in `rows`, where row r of W is the blocks at
     /// `weights + r·rowBytes` (ggml type `typeID`, block-quantized: Q4_0 ... Q6_K), x is [m × k] row-major and
-    /// `accumulate` adds to y instead of overwriting it. Meant for small m (decode): W is streamed once per four
+    /// `accumulate` adds to y instead of overwriting it; k > 0 is a multiple of the block size (the caller,
+    /// `Kernels.quantizedLinear`, sends k == 0 elsewhere). Meant for small m (decode): W is streamed once per four
     /// rows of x and each block is decoded into registers.
     package static func linear(typeID: Int, x: UnsafePointer<Float>, m: Int, k: Int,
                                weights: UnsafeRawPointer, rowBytes: Int, rows: Range<Int>,
