@@ -28,29 +28,17 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Hashable {
         (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
     }
 
+    /// The next word (xoshiro256**: Blackman and Vigna, 2018).
     public mutating func next() -> UInt64 {
-        var result: UInt64 = 0
-        draws(1) { _, word in result = word }
+        let result = rotateLeft(s1 &* 5, by: 7) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = rotateLeft(s3, by: 45)
         return result
-    }
-
-    /// Calls `body(i, word)` for i in 0..<count with the next `count` outputs of `next()` (the same sequence),
-    /// keeping the state in local variables (registers) for the whole run: dropout draws millions of words a step.
-    @inline(__always)
-    mutating func draws(_ count: Int, _ body: (_ index: Int, _ word: UInt64) -> Void) {
-        var (a, b, c, d) = (s0, s1, s2, s3)
-        for i in 0..<max(count, 0) {
-            let result = rotateLeft(b &* 5, by: 7) &* 9
-            let t = b << 17
-            c ^= a
-            d ^= b
-            b ^= c
-            a ^= d
-            c ^= t
-            d = rotateLeft(d, by: 45)
-            body(i, result)
-        }
-        (s0, s1, s2, s3) = (a, b, c, d)
     }
 }
 

@@ -1,9 +1,11 @@
+import LorafKernels
+
 /// Element-wise arithmetic with NumPy broadcasting. Each operator throws `TensorError.shapeMismatch` quoting both
 /// shapes when they cannot be broadcast together.
 extension Tensor {
     /// a + b (broadcasting). d/da = 1, d/db = 1, each summed back to its operand's shape.
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
-        let out = try binary(a, b, op: "add") { $0 + $1 }
+        let out = a.shape == b.shape ? a.zipElements(b) { Kernels.add($0, $1, $2, count: $3) } : try binary(a, b, op: "add") { $0 + $1 }
         let (shapeA, shapeB) = (a.shape, b.shape)  // only the shapes: the node must not keep a's and b's values alive
         return record(out, name: "add", inputs: [a, b]) { g, needs in
             [needs[0] ? try g.sumTo(shapeA) : nil, needs[1] ? try g.sumTo(shapeB) : nil]
@@ -21,7 +23,7 @@ extension Tensor {
 
     /// a ⊙ b (broadcasting). d/da = g ⊙ b, d/db = g ⊙ a.
     public static func * (a: Tensor, b: Tensor) throws -> Tensor {
-        let out = try binary(a, b, op: "mul") { $0 * $1 }
+        let out = a.shape == b.shape ? a.zipElements(b) { Kernels.multiply($0, $1, $2, count: $3) } : try binary(a, b, op: "mul") { $0 * $1 }
         // Each side's gradient needs the other side's values, saved only when that gradient will be needed.
         let (shapeA, shapeB) = (a.shape, b.shape)
         let savedB = a.requiresGrad ? b.detached() : nil, savedA = b.requiresGrad ? a.detached() : nil
@@ -51,10 +53,18 @@ extension Tensor {
     public static func * (s: Float, a: Tensor) -> Tensor { a.affine(scale: s, shift: 0) }
     public static prefix func - (a: Tensor) -> Tensor { a.affine(scale: -1, shift: 0) }
 
-    /// scale · self + shift, element-wise.
+    /// scale · self + shift, element-wise (rounded as `x * scale + shift`).
     public func affine(scale: Float, shift: Float) -> Tensor {
-        let out = mapElements { $0 * scale + shift }
-        return Tensor.record(out, name: "affine", inputs: [self]) { g, _ in [g.mapElements { $0 * scale }] }
+        let out = scaledShifted(scale: scale, shift: shift)
+        return Tensor.record(out, name: "affine", inputs: [self]) { g, _ in [g.scaledShifted(scale: scale, shift: 0)] }
+    }
+
+    /// x · scale + shift into a new dense tensor, in parallel (not recorded for autodiff).
+    func scaledShifted(scale: Float, shift: Float) -> Tensor {
+        let src = contiguousData()
+        let out = Tensor(uninitialized: shape)
+        Kernels.scaleShift(src.data, out.data, count: count, scale: scale, shift: shift)
+        return out
     }
 
     /// Applies `f` to every element into a new dense tensor (not recorded for autodiff).
@@ -74,6 +84,16 @@ extension Tensor {
         let out = Tensor(uninitialized: shape)
         let x = a.data, z = b.data, y = out.data
         for i in 0..<count { y[i] = f(x[i], z[i]) }
+        return out
+    }
+
+    /// Combines two same-shape tensors into a new dense tensor with a parallel kernel `kernel(a, b, out, count)`
+    /// (not recorded for autodiff).
+    func zipElements(_ other: Tensor,
+                     kernel: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor {
+        let a = contiguousData(), b = other.contiguousData()
+        let out = Tensor(uninitialized: shape)
+        kernel(a.data, b.data, out.data, count)
         return out
     }
 

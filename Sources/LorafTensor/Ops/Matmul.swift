@@ -131,7 +131,10 @@ extension Tensor {
         let w = weight.contiguousData()
         if let bias {
             let b = bias.contiguousData().data
-            for r in 0..<rows { (out.data + r * outFeatures).update(from: b, count: outFeatures) }
+            let y = out.data
+            Parallel.forEach(count: rows, grain: Swift.max(1, (1 << 15) / Swift.max(outFeatures, 1))) { span in
+                for r in span { (y + r * outFeatures).update(from: b, count: outFeatures) }
+            }
         }
         let packed = panels?.operands(for: w)
         if let packed {

@@ -1,0 +1,1 @@
+../LorafKernels/Fused/DropoutBodies.swift
