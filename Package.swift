@@ -5,6 +5,7 @@
 //   CLua / CLuaBridge      Lua 5.4 (Debian's liblua5.4-dev) and the C trampolines Swift cannot express
 //   CKernelSupport         CPU feature detection for the run-time kernel choice; the prefetch hint
 //   LorafKernels           SGEMM, thread pool, fused SIMD kernels, ggml quantized blocks (+ per-ISA modules,
+//                          LorafKernelsAVX512Builtins: the vpermps/vpsrld intrinsics LorafKernelsAVX512 inlines,
 //                          LorafKernelsVNNI: int8-activation products of the quantized formats,
 //                          LorafKernelsBF16: the bf16 GEMM of frozen weights)
 //   LorafTensor            Float32 tensors, ops and reverse-mode autodiff
@@ -34,7 +35,11 @@ var vnniDependency: [Target.Dependency] = []
 let kernelFlags: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 isaTargets = [
     .target(name: "LorafKernelsAVX2", dependencies: ["CKernelSupport"], swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c"])]),
-    .target(name: "LorafKernelsAVX512", dependencies: ["CKernelSupport"], swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mfma"])]),
+    .target(name: "LorafKernelsAVX512", dependencies: ["CKernelSupport", "LorafKernelsAVX512Builtins"], swiftSettings: kernelFlags + [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mfma"])]),
+    // The AVX-512F intrinsics LorafKernelsAVX512 inlines (vpermps): -parse-stdlib gives LLVM's x86 intrinsics through `Builtin`.
+    .target(name: "LorafKernelsAVX512Builtins", swiftSettings: kernelFlags + [.unsafeFlags([
+        "-parse-stdlib", "-Xcc", "-mavx512f", "-Xcc", "-mavx512vl",
+    ])]),
     // The int8-activation kernels (vpdpbusd): -parse-stdlib gives them LLVM's x86 intrinsics through `Builtin`.
     .target(name: "LorafKernelsVNNI", dependencies: ["CKernelSupport"], swiftSettings: kernelFlags + [.unsafeFlags([
         "-parse-stdlib", "-Xcc", "-mavx512f", "-Xcc", "-mavx512vl", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512vnni", "-Xcc", "-mfma",

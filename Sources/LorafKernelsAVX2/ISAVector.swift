@@ -27,3 +27,7 @@ package enum AVX2Quant {}
 
 typealias ISAQuant = AVX2Quant
 typealias LaneBytes = SIMD8<UInt8>
+
+/// The low and high nibbles of each lane as exact floats (mask, shift, convert).
+@inline(__always)
+func nibbleFloats(_ bytes: LaneInts) -> (low: Lanes, high: Lanes) { convertedNibbles(bytes) }

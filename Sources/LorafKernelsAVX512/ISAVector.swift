@@ -1,4 +1,5 @@
 // LorafKernelsAVX512: the shared kernels compiled with -mavx512f -mavx512vl -mfma (see docs/kernels.md).
+import LorafKernelsAVX512Builtins
 
 /// SGEMM kernels for AVX-512F: 16-float zmm vectors, micro-tile 6×32.
 package enum AVX512GEMM {}
@@ -27,3 +28,11 @@ package enum AVX512Quant {}
 
 typealias ISAQuant = AVX512Quant
 typealias LaneBytes = SIMD16<UInt8>
+
+/// The low and high nibbles of each lane (a byte value) as exact floats: each looked up in 0, 1, ..., 15 with one
+/// vpermps, which reads only the low four bits of an index (no mask, no int → float conversion).
+@inline(__always)
+func nibbleFloats(_ bytes: LaneInts) -> (low: Lanes, high: Lanes) {
+    let values = Lanes(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+    return (permuteLanes(values, bytes), permuteLanes(values, shiftRight4(bytes)))
+}

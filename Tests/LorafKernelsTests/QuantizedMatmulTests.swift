@@ -4,8 +4,8 @@ import LorafTestSupport
 @testable import LorafKernels
 
 /// The quantized kernels against the scalar twin: W dequantized by `QuantReference`, then `sgemmReference` (Double
-/// sums). The kernels use W's exact values, so only the float summation order differs: errors stay below 2e-5
-/// relative to the largest |reference| entry (k ≤ 1024 here).
+/// sums). The kernels round differently (the direct path factors the 32-element blocks' scales out of the sums;
+/// the rest only sums in another order): errors stay below 2e-5 relative to the largest |reference| entry.
 final class QuantizedMatmulTests: XCTestCase {
     /// Rows of x: the direct path (1, 3, 5: one partial 4-row tile, 7) and the SGEMM path (8, 13).
     let inputRows = [1, 3, 5, 7, 8, 13]
@@ -57,6 +57,22 @@ final class QuantizedMatmulTests: XCTestCase {
         }
     }
 
+    /// The 32-element formats factor each block (d·Σ q·x + (m − zeroPoint·d)·Σ x, QuantScaledLinear.swift): inputs
+    /// far from zero (x in 3...5, so Σ x per block is large and the offset term cancels much of d·Σ q·x for Q4_0 and
+    /// Q5_0) and rows of 48 blocks stay within the tolerance, for m = 1 and m > 1 (a partial tile) on every ISA.
+    func testFactoredBlocksWithOffsetInputsAndLongRows() {
+        for format in [QuantFormat.q4_0, .q4_1, .q5_0, .q5_1, .q8_0] {
+            for isa in runnableISAs {
+                withKernelSettings(threads: 1, isa: isa) {
+                    for m in [1, 6] {
+                        let error = forwardError(format, m: m, n: 39, k: 1536, accumulate: false, seed: 9, xRange: 3...5)
+                        XCTAssertLessThan(error, tolerance, "\(format) \(isa) m \(m)")
+                    }
+                }
+            }
+        }
+    }
+
     func testEmptySizes() {
         let bytes = randomQuantizedBytes(.q4_0, rows: 2, columns: 0, seed: 1)
         bytes.withUnsafeBytes { raw in
@@ -74,10 +90,11 @@ final class QuantizedMatmulTests: XCTestCase {
 
     // MARK: - Comparisons
 
-    /// max |quantizedLinear − reference| / max(1, max |reference|) for random x, W and y.
-    func forwardError(_ format: QuantFormat, m: Int, n: Int, k: Int, accumulate: Bool, seed: UInt64) -> Float {
+    /// max |quantizedLinear − reference| / max(1, max |reference|) for random x (entries in `xRange`), W and y.
+    func forwardError(_ format: QuantFormat, m: Int, n: Int, k: Int, accumulate: Bool, seed: UInt64,
+                      xRange: ClosedRange<Float> = -1...1) -> Float {
         var generator = RandomGenerator(seed: seed &+ 1000 * UInt64(format.rawValue))
-        let x = randomFloats(m * k, using: &generator)
+        let x = randomFloats(m * k, in: xRange, using: &generator)
         let start = randomFloats(m * n, using: &generator)
         let bytes = randomQuantizedBytes(format, rows: n, columns: k, seed: seed)
         return bytes.withUnsafeBytes { raw in

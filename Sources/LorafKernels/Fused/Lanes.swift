@@ -68,3 +68,14 @@ func loadLanes(_ p: UnsafePointer<Float>, _ live: Int, fill: Float = 0) -> Lanes
 func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Float>, _ live: Int) {
     if live == Lanes.scalarCount { v.store(p) } else { v.storePartial(p, count: live) }
 }
+
+/// The sum of the lanes by halving (three or four dependent adds; the standard library's `sum()` adds the lanes one
+/// after the other).
+@inline(__always)
+func laneSum(_ v: SIMD16<Float>) -> Float { laneSum(v.lowHalf + v.highHalf) }
+
+@inline(__always)
+func laneSum(_ v: SIMD8<Float>) -> Float {
+    let four = v.lowHalf + v.highHalf, two = four.lowHalf + four.highHalf
+    return two[0] + two[1]
+}

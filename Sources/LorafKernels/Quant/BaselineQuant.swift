@@ -6,3 +6,7 @@ package enum BaselineQuant {}
 
 typealias ISAQuant = BaselineQuant
 typealias LaneBytes = SIMD8<UInt8>
+
+/// The low and high nibbles of each lane as exact floats (mask, shift, convert).
+@inline(__always)
+func nibbleFloats(_ bytes: LaneInts) -> (low: Lanes, high: Lanes) { convertedNibbles(bytes) }

@@ -23,7 +23,8 @@ extension ISAQuant {
 
     /// y[i·ldy + r] (+)= Σ_p x[i·k + p] · W[r, p] for i < m and r in `rows`, where row r of W is the blocks at
     /// `weights + r·rowBytes` (ggml type `typeID`, block-quantized: Q4_0 ... Q6_K), x is [m × k] row-major and
-    /// `accumulate` adds to y instead of overwriting it. Meant for small m (decode): W is streamed once per four
+    /// `accumulate` adds to y instead of overwriting it; k > 0 is a multiple of the block size (the caller,
+    /// `Kernels.quantizedLinear`, sends k == 0 elsewhere). Meant for small m (decode): W is streamed once per four
     /// rows of x and each block is decoded into registers.
     package static func linear(typeID: Int, x: UnsafePointer<Float>, m: Int, k: Int,
                                weights: UnsafeRawPointer, rowBytes: Int, rows: Range<Int>,
@@ -46,7 +47,8 @@ struct DequantizeVisitor: QuantBlockVisitor {
     }
 }
 
-/// The dot products of `ISAQuant.linear`.
+/// The dot products of `ISAQuant.linear`: the k-quants here (each block decoded to its values, then multiplied
+/// with x), the 32-element formats in QuantScaledLinear.swift.
 struct LinearVisitor: QuantBlockVisitor {
     let x: UnsafePointer<Float>, m: Int, k: Int
     let weights: UnsafeRawPointer, rowBytes: Int, rows: Range<Int>
@@ -56,14 +58,20 @@ struct LinearVisitor: QuantBlockVisitor {
         if m == 1 { oneInputRow(Block.self) } else { fourInputRows(Block.self) }
     }
 
+    /// The 32-element formats take the factored products of QuantScaledLinear.swift.
+    func visitScaled<Block: ScaledQuantBlock>(_ block: Block.Type) {
+        if m == 1 { scaledOneInputRow(Block.self) } else { scaledFourInputRows(Block.self) }
+    }
+
     /// m = 1: four rows of W at a time (four independent accumulators share each load of x). Past the last row,
     /// the tile repeats it and drops those results.
     private func oneInputRow<Block: QuantBlock>(_: Block.Type) {
         let blocks = k / Block.elements
         for r0 in stride(from: rows.lowerBound, to: rows.upperBound, by: 4) {
             let last = min(3, rows.upperBound - 1 - r0)
-            let (w0, w1) = (weights + r0 * rowBytes, weights + (r0 + min(1, last)) * rowBytes)
-            let (w2, w3) = (weights + (r0 + min(2, last)) * rowBytes, weights + (r0 + last) * rowBytes)
+            let (_, i1, i2, i3) = tileIndices(r0, last: last)
+            let (w0, w1, w2, w3) = (weights + r0 * rowBytes, weights + i1 * rowBytes, weights + i2 * rowBytes,
+                                    weights + i3 * rowBytes)
             // Rows of W a few tiles ahead are requested now, so they arrive from memory while this tile computes.
             let ahead = r0 + Int(LORAF_PREFETCH_ROWS)
             if ahead < rows.upperBound { loraf_prefetch(weights + ahead * rowBytes, 4 * rowBytes) }
@@ -75,7 +83,7 @@ struct LinearVisitor: QuantBlockVisitor {
                 Block.decode(w2 + offset) { o, v in a2 = mulAdd(v, Lanes.load(xb + o), a2) }
                 Block.decode(w3 + offset) { o, v in a3 = mulAdd(v, Lanes.load(xb + o), a3) }
             }
-            storeTile((a0, a1, a2, a3), live: last + 1) { y + r0 + $0 }
+            storeTile((laneSum(a0), laneSum(a1), laneSum(a2), laneSum(a3)), live: last + 1) { y + r0 + $0 }
         }
     }
 
@@ -85,8 +93,8 @@ struct LinearVisitor: QuantBlockVisitor {
         let blocks = k / Block.elements
         for i0 in stride(from: 0, to: m, by: 4) {
             let last = min(3, m - 1 - i0)
-            let (x0, x1) = (x + i0 * k, x + (i0 + min(1, last)) * k)
-            let (x2, x3) = (x + (i0 + min(2, last)) * k, x + (i0 + last) * k)
+            let (j0, j1, j2, j3) = tileIndices(i0, last: last)
+            let (x0, x1, x2, x3) = (x + j0 * k, x + j1 * k, x + j2 * k, x + j3 * k)
             for r in rows {
                 let w = weights + r * rowBytes
                 var a0 = Lanes(), a1 = Lanes(), a2 = Lanes(), a3 = Lanes()
@@ -99,16 +107,14 @@ struct LinearVisitor: QuantBlockVisitor {
                         a3 = mulAdd(v, Lanes.load(x3 + start + o), a3)
                     }
                 }
-                storeTile((a0, a1, a2, a3), live: last + 1) { y + (i0 + $0) * ldy + r }
+                storeTile((laneSum(a0), laneSum(a1), laneSum(a2), laneSum(a3)), live: last + 1) { y + (i0 + $0) * ldy + r }
             }
         }
     }
 
-    /// Stores (or adds) the sums of the first `live` accumulators at `target(0)`, `target(1)`, ...
+    /// Stores (or adds) the first `live` of a tile's four dot products at `target(0)`, `target(1)`, ...
     @inline(__always)
-    private func storeTile(_ accumulators: (Lanes, Lanes, Lanes, Lanes), live: Int,
-                           _ target: (Int) -> UnsafeMutablePointer<Float>) {
-        let sums = (accumulators.0.sum(), accumulators.1.sum(), accumulators.2.sum(), accumulators.3.sum())
+    func storeTile(_ sums: (Float, Float, Float, Float), live: Int, _ target: (Int) -> UnsafeMutablePointer<Float>) {
         for i in 0..<live {
             let value = i == 0 ? sums.0 : i == 1 ? sums.1 : i == 2 ? sums.2 : sums.3
             let p = target(i)

@@ -10,8 +10,10 @@ extension Kernels {
     /// y[m × n] = x[m × k] · Wᵀ, or y += x · Wᵀ when `accumulate`, for W = `weight` [n × k] kept in its blocks
     /// (a linear layer without bias: y[i, r] = Σ_p x[i, p] · W[r, p]).
     ///
-    /// x and y are row-major and contiguous (strides k and n floats). W's values are exactly the dequantized ones
-    /// (`dequantize`); only the order of the float sums differs from dequantize + `sgemm` (relative error ~1e-6).
+    /// x and y are row-major and contiguous (strides k and n floats). The result is dequantize + `sgemm` up to
+    /// float rounding (relative error ~1e-6): the direct path factors each block of the 32-element formats as
+    /// d·Σ q·x + (m − zeroPoint·d)·Σ x (docs/kernels.md), the other paths use W's exact dequantized values and
+    /// only sum in another order.
     /// m < 8 with a block-quantized format streams the blocks once per four rows of x, split by rows of W over
     /// `Parallel.threadCount` threads; otherwise W is cut into panels of whole rows (about 512 KiB of floats, at
     /// least two per thread), and each thread dequantizes its panels and multiplies them with `sgemm`. F32 weights

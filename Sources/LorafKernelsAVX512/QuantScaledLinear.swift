@@ -1,0 +1,1 @@
+../LorafKernels/Quant/QuantScaledLinear.swift
