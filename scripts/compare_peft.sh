@@ -3,6 +3,7 @@
 # (scripts/peft_sst2.py) — and prints both sides in one table, so the ratio is measured in one run.
 # Installs torch, transformers and peft into .venv-peft (git-ignored) when absent. Not part of CI.
 #   scripts/compare_peft.sh [EPOCHS]      (default 3, the reference setting)
+#   COMPUTE_DTYPE=bf16 scripts/compare_peft.sh   loraf's frozen layers in bfloat16 (AVX512_BF16); PEFT stays fp32
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -16,8 +17,8 @@ fi
 scripts/setup.sh >/dev/null
 out="$(mktemp -d)"
 echo "compare_peft: loraf run ($epochs epochs)..."
-/usr/bin/time -v .build/release/loraf run scripts/sst2_lora.lua "$out/loraf" "$epochs" > "$out/loraf.txt" 2> "$out/loraf.time"
-echo "compare_peft: PEFT run ($epochs epochs)..."
+/usr/bin/time -v .build/release/loraf run scripts/sst2_lora.lua "$out/loraf" "$epochs" - "${COMPUTE_DTYPE:-fp32}" > "$out/loraf.txt" 2> "$out/loraf.time"
+echo "compare_peft: PEFT run ($epochs epochs; loraf ran with compute dtype ${COMPUTE_DTYPE:-fp32})..."
 OMP_NUM_THREADS=2 /usr/bin/time -v "$venv/bin/python" scripts/peft_sst2.py "$epochs" > "$out/peft.txt" 2> "$out/peft.time"
 python3 - "$out" <<'PY'
 import json, re, sys

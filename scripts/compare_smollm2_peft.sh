@@ -5,6 +5,7 @@
 #
 #   scripts/compare_smollm2_peft.sh [TRAIN_LIMIT [DEV_LIMIT]]     (default: 2000 train, all 872 dev)
 #   scripts/compare_smollm2_peft.sh 64 32                         a quick smoke run
+#   COMPUTE_DTYPE=bf16 scripts/compare_smollm2_peft.sh 160 64     loraf's frozen layers in bfloat16; PEFT stays fp32
 #
 # Needs a release build (.build/release/loraf, or $LORAF), the reference virtual environment (.venv-peft with torch,
 # transformers and peft, as scripts/compare_peft.sh installs it, or $PEFT_PYTHON) and the fp32 Hugging Face copy of
@@ -35,9 +36,9 @@ hf="models/SmolLM2-135M-Instruct-hf"
 
 mkdir -p "$run_dir"
 echo "compare_smollm2_peft: loraf run ($train_limit train, $dev_limit dev) into $run_dir ..."
-"$loraf" run scripts/smollm2_sst2.lua "$run_dir" "$train_limit" "$dev_limit" > "$run_dir/loraf.txt" 2>&1 \
+"$loraf" run scripts/smollm2_sst2.lua "$run_dir" "$train_limit" "$dev_limit" "${COMPUTE_DTYPE:-fp32}" > "$run_dir/loraf.txt" 2>&1 \
   || { tail -20 "$run_dir/loraf.txt" >&2; fail "the loraf run failed (log: $run_dir/loraf.txt)"; }
-echo "compare_smollm2_peft: PEFT run ..."
+echo "compare_smollm2_peft: PEFT run (loraf ran with compute dtype ${COMPUTE_DTYPE:-fp32}) ..."
 "$python" scripts/smollm2_sst2_peft.py "$run_dir" "$hf" > "$run_dir/peft.txt" 2>&1 \
   || { tail -20 "$run_dir/peft.txt" >&2; fail "the PEFT run failed (log: $run_dir/peft.txt)"; }
 tail -n 1 "$run_dir/peft.txt" > "$run_dir/peft_summary.json"
