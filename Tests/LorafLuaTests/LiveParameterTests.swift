@@ -1,4 +1,5 @@
 import XCTest
+import LorafKernels
 import LorafTestSupport
 @testable import LorafLua
 
@@ -39,6 +40,25 @@ final class LiveParameterTests: XCTestCase {
         XCTAssertGreaterThan(try lua.value("return maxdiff(logits(), before)").numberValue ?? 0, 1e-4)
         XCTAssertEqual(lua.error("model:parameter('bert.nope')"),
                        "test:1: bad argument #2 to 'parameter' (no parameter 'bert.nope' (model:named_parameters() lists them))")
+    }
+
+    /// A frozen weight written from Lua reaches the next bf16 pass: the layers drop the bf16 panels they packed
+    /// from the old values (skipped where the CPU has no AVX512_BF16, where bf16 is fp32).
+    func testAForcedWriteReachesTheNextBF16Pass() throws {
+        try XCTSkipUnless(Kernels.hasBF16Kernel, "this CPU has no AVX512_BF16")
+        let lua = try loadedModel()
+        try lua.run("""
+            model:adapt{strategy = 'lora', target_modules = {'value'}, r = 4}
+            model:compute_dtype('bf16')
+            before = logits()
+            w = model:parameter('bert.encoder.layer.0.attention.self.query.weight')
+            w:mul_(0, {force = true})
+            """)
+        XCTAssertGreaterThan(try lua.value("return maxdiff(before, logits())").numberValue ?? 0, 1e-4,
+                             "the zeroed query weight changes the bf16 logits")
+        try lua.run("model:compute_dtype('fp32')")
+        XCTAssertLessThan(try lua.value("local a = logits(); model:compute_dtype('bf16'); return maxdiff(a, logits())").numberValue ?? 1, 0.02,
+                          "the bf16 pass sees the same (zeroed) weight as the fp32 one")
     }
 
     func testForwardInTrainingModeRecordsTheGraph() throws {
