@@ -97,6 +97,10 @@ final class ComputeDTypeBindingsTests: XCTestCase {
         let data = try makeScratchFolder("lua-compute-dtype").appendingPathComponent("d.txt")
         try Data("1 good\n0 bad\n".utf8).write(to: data)
         try lua.state.setGlobal("data", .string(data.path))
+        // loraf.train without compute_dtype keeps the model's own setting.
+        try lua.run("model:compute_dtype('bf16'); loraf.train{model = model, train = data, batch_size = 2, max_steps = 1}")
+        XCTAssertEqual(try lua.value("return model:compute_dtype()").stringValue, Kernels.hasBF16Kernel ? "bf16" : "fp32")
+        try lua.run("model:compute_dtype('fp32')")
         XCTAssertEqual(lua.error("loraf.train{model = model, train = data, compute_dtype = 'half'}"),
                        "test:1: loraf.train: 'compute_dtype' must be \"fp32\" or \"bf16\", got string \"half\"")
         XCTAssertEqual(lua.error("loraf.train{model = model, train = data, compute_dtype = {}}")?.hasPrefix("test:1: loraf.train: 'compute_dtype' must be a string, got"), true)

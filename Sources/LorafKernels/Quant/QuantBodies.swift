@@ -68,13 +68,7 @@ struct LinearVisitor: QuantBlockVisitor {
     private func oneInputRow<Block: QuantBlock>(_: Block.Type) {
         let blocks = k / Block.elements
         for r0 in stride(from: rows.lowerBound, to: rows.upperBound, by: 4) {
-            let last = min(3, rows.upperBound - 1 - r0)
-            let (_, i1, i2, i3) = tileIndices(r0, last: last)
-            let (w0, w1, w2, w3) = (weights + r0 * rowBytes, weights + i1 * rowBytes, weights + i2 * rowBytes,
-                                    weights + i3 * rowBytes)
-            // Rows of W a few tiles ahead are requested now, so they arrive from memory while this tile computes.
-            let ahead = r0 + Int(LORAF_PREFETCH_ROWS)
-            if ahead < rows.upperBound { loraf_prefetch(weights + ahead * rowBytes, 4 * rowBytes) }
+            let (last, w0, w1, w2, w3) = weightTile(at: r0)
             var a0 = Lanes(), a1 = Lanes(), a2 = Lanes(), a3 = Lanes()
             for b in 0..<blocks {
                 let xb = x + b * Block.elements, offset = b * Block.bytes
@@ -110,6 +104,24 @@ struct LinearVisitor: QuantBlockVisitor {
                 storeTile((laneSum(a0), laneSum(a1), laneSum(a2), laneSum(a3)), live: last + 1) { y + (i0 + $0) * ldy + r }
             }
         }
+    }
+
+    /// The four row indices of a tile starting at `first` with `last + 1` live rows (the tail repeats the last).
+    @inline(__always)
+    func tileIndices(_ first: Int, last: Int) -> (Int, Int, Int, Int) {
+        (first, first + min(1, last), first + min(2, last), first + last)
+    }
+
+    /// The tile of four rows of W starting at row `first` for the m = 1 kernels: its last live row's offset in the
+    /// tile (the tail repeats that row) and the four rows' blocks. Rows a few tiles ahead are requested now, so they
+    /// arrive from memory while this tile computes.
+    @inline(__always)
+    func weightTile(at first: Int) -> (last: Int, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer, UnsafeRawPointer) {
+        let last = min(3, rows.upperBound - 1 - first)
+        let ahead = first + Int(LORAF_PREFETCH_ROWS)
+        if ahead < rows.upperBound { loraf_prefetch(weights + ahead * rowBytes, 4 * rowBytes) }
+        let (i0, i1, i2, i3) = tileIndices(first, last: last)
+        return (last, weights + i0 * rowBytes, weights + i1 * rowBytes, weights + i2 * rowBytes, weights + i3 * rowBytes)
     }
 
     /// Stores (or adds) the first `live` of a tile's four dot products at `target(0)`, `target(1)`, ...

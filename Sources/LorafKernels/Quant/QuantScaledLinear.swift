@@ -5,15 +5,8 @@
 // the block sum is scaled once by d into the row's accumulator, and the offset term uses Σx per block of the input
 // row, computed once per call. Not bitwise the dequantized product (the sums are associated differently); the
 // difference is a few float roundings of the row's dot product (QuantizedMatmulTests bound it).
-import CKernelSupport
 
 extension LinearVisitor {
-    /// The four row indices of a tile starting at `first` with `last + 1` live rows (the tail repeats the last).
-    @inline(__always)
-    func tileIndices(_ first: Int, last: Int) -> (Int, Int, Int, Int) {
-        (first, first + min(1, last), first + min(2, last), first + last)
-    }
-
     /// m = 1: four rows of W at a time. A first pass over the tile's blocks widens their f16 heads (d, m), four rows
     /// together, into `heads` and adds up the offset terms; the second takes the dot products, reading each d from
     /// `heads` as a broadcast load (no shuffles in the loop).
@@ -28,12 +21,7 @@ extension LinearVisitor {
             }
             let d = UnsafeRawPointer(heads).assumingMemoryBound(to: Float.self)
             for r0 in stride(from: rows.lowerBound, to: rows.upperBound, by: 4) {
-                let last = min(3, rows.upperBound - 1 - r0)
-                let (_, i1, i2, i3) = tileIndices(r0, last: last)
-                let (w0, w1, w2, w3) = (weights + r0 * rowBytes, weights + i1 * rowBytes, weights + i2 * rowBytes,
-                                        weights + i3 * rowBytes)
-                let ahead = r0 + Int(LORAF_PREFETCH_ROWS)
-                if ahead < rows.upperBound { loraf_prefetch(weights + ahead * rowBytes, 4 * rowBytes) }
+                let (last, w0, w1, w2, w3) = weightTile(at: r0)
                 var offsets = SIMD8<Float>()
                 for b in 0..<blocks {
                     let o = b * Block.bytes

@@ -66,6 +66,5 @@ enum InPlaceMethods {
         }
         guard tensor.isContiguous else { throw args.error(1, "the tensor is a non-dense view; write into a dense tensor") }
         try tensor.assign(values)
-        args.state.liveParameters.written(tensor)
     }
 }

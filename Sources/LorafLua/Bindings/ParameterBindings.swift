@@ -41,7 +41,7 @@ enum ParameterBindings {
                 }
                 throw args.error(2, "no parameter '\(path)' (model:named_parameters() lists them)")
             }
-            args.state.liveParameters.register(found.tensor, path: path, model: object.adapted.base)
+            args.state.liveParameters.register(found.tensor, path: path)
             return [.object(found.tensor)]
         }
         modelClass.method("named_parameters", doc: """
@@ -60,7 +60,7 @@ enum ParameterBindings {
             let trainable = try args.options(2, keys: ["trainable"]).boolean("trainable") ?? false
             let parameters = trainable ? object.adapted.trainableParameters : object.adapted.allParameters
             return [.list(parameters.map { path, tensor in
-                args.state.liveParameters.register(tensor, path: path, model: object.adapted.base)
+                args.state.liveParameters.register(tensor, path: path)
                 return .record(["name": .string(path), "tensor": .object(tensor)])
             })]
         }

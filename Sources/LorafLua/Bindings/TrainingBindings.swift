@@ -70,7 +70,7 @@ enum TrainingBindings: LuaBindings {
             eval_batch_size = 64, max_length = 128, optimizer = {"adamw", lr = 1e-3, weight_decay = 0.01}, \
             schedule = {"linear", warmup = 0.06}, seed = 42, gradient_accumulation_steps = 1, max_grad_norm = 1.0, \
             eval_every, log_every = 50, checkpoint_every, keep_checkpoints = 2, run_dir, resume = false, \
-            early_stopping_patience, group_by_length = false, max_steps, gradient_checkpointing, compute_dtype = "fp32", \
+            early_stopping_patience, group_by_length = false, max_steps, gradient_checkpointing, compute_dtype, \
             on_step, on_eval, on_epoch, train_on = "assistant", overflow = "truncate", packing = false, eval_generation} -> metrics
             Fine-tunes the model's active adapter (every parameter when it has none) for the model's task. \
             Classification: train/eval are labelled text (a Dataset or path); the loss is the mean cross-entropy \
@@ -85,7 +85,7 @@ enum TrainingBindings: LuaBindings {
             recomputes each block's activations in backward (model:gradient_checkpointing): less memory, more time. \
             compute_dtype = "bf16" makes the frozen linear layers (not LoRA, the head or anything trained) compute in \
             bfloat16 with sums in fp32 on CPUs with AVX512_BF16 (fp32 elsewhere, with one notice); it stays set on \
-            the model (model:compute_dtype). \
+            the model (model:compute_dtype); without it the model's own setting is kept. \
             optimizer: {"adamw", lr, weight_decay, betas = {0.9, 0.999}, eps = 1e-8} or {"sgd", lr, momentum, \
             weight_decay, nesterov}. schedule: "constant", {"linear", warmup = fraction or steps}, {"cosine", \
             warmup}, or a function(step) returning the learning rate. Evaluation (accuracy, macro-F1) runs every \

@@ -62,25 +62,14 @@ public final class Linear: UnaryModule {
     }
 
     /// The weight in bf16 panels for `compute_dtype = "bf16"` passes: packed from `weight` at the first call and kept
-    /// (4 bytes per weight) until ``addToWeight(_:)`` changes the weight or ``dropBF16Panels()`` is called. Code that
-    /// writes `weight.data` in place after a bf16 pass calls ``dropBF16Panels()``.
+    /// (4 bytes per weight) until the weight's storage is written (`TensorStorage.version`: `assign`, an optimiser,
+    /// ``addToWeight(_:)``, a Lua in-place write).
     public func bf16Panels() throws -> BF16LinearWeight {
-        if let packed = bf16 { return packed }
+        if let bf16, bf16.version == weight.storage.version { return bf16.panels }
         let packed = try BF16LinearWeight(weight: weight)
-        bf16 = packed
+        bf16 = (packed, weight.storage.version)
         return packed
     }
 
-    /// Forgets the bf16 panels (the next bf16 pass packs the weight again).
-    public func dropBF16Panels() { bf16 = nil }
-
-    private var bf16: BF16LinearWeight?
-}
-
-extension Module {
-    /// Drops the bf16 panels of every ``Linear`` in the tree, so the next bf16 pass packs the weights again: for
-    /// whoever hands control to code that may have written frozen weights (a trainer's user callbacks).
-    public func dropLinearBF16Panels() {
-        for entry in namedModules() { (entry.module as? Linear)?.dropBF16Panels() }
-    }
+    private var bf16: (panels: BF16LinearWeight, version: Int)?
 }

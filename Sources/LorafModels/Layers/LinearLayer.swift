@@ -23,6 +23,6 @@ extension Linear: LinearLayer {
         }
         let d = delta.contiguous()
         for i in 0..<weight.count { weight.data[i] += d.data[i] }
-        dropBF16Panels()
+        weight.storage.noteWritten()
     }
 }

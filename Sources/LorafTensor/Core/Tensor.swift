@@ -235,6 +235,7 @@ public final class Tensor {
         }
         guard isContiguous else { throw TensorError.invalidArgument(op: "assign", message: "target is a non-contiguous view") }
         other.copyStrided(into: data)
+        storage.noteWritten()
     }
 }
 

@@ -15,6 +15,13 @@ public final class TensorStorage {
     public let count: Int
     private let ownsMemory: Bool
     private let owner: AnyObject?
+    /// Bumped by every write through the tensor API (`Tensor.assign`, the optimisers, merging into a weight):
+    /// what a cache of values derived from this memory (packed GEMM operands) compares to know it is current.
+    /// Code that writes `base` directly calls ``noteWritten()``.
+    public private(set) var version = 0
+
+    /// Records a write to this memory (see ``version``).
+    public func noteWritten() { version &+= 1 }
 
     /// Allocates `count` elements, zero-filled when `zeroed` (the default). Zeroed memory comes from `calloc`, which
     /// hands out fresh pages without writing them: a model built with zero weights that a checkpoint then replaces

@@ -136,7 +136,7 @@ extension Tensor {
                 for r in span { (y + r * outFeatures).update(from: b, count: outFeatures) }
             }
         }
-        let packed = panels?.operands(for: w)
+        let packed = weight.isContiguous ? panels?.operands(for: weight) : nil
         if let packed {
             Kernels.sgemm(transA: false, m: rows, alpha: 1, a: x.data, lda: inFeatures, packedB: packed.transposed,
                           beta: bias == nil ? 0 : 1, c: out.data, ldc: outFeatures)

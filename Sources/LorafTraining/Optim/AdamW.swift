@@ -75,6 +75,7 @@ public final class AdamW: Optimizer {
         let negativeStepSize = Float(-(learningRate / biasCorrection1))
         let oneMinusBeta1 = Float(1 - beta1), beta2 = Float(self.beta2), oneMinusBeta2 = Float(1 - self.beta2)
         let epsilon = Float(self.epsilon)
+        parameter.tensor.storage.noteWritten()
         let p = parameter.tensor.data, g = parameter.grad.data
         let m = slot.expAvg.data, v = slot.expAvgSq.data
         for i in 0..<parameter.tensor.count {

@@ -63,6 +63,7 @@ public final class SGD: Optimizer {
         let decay = weightDecay != 0 && appliesWeightDecay(parameter.name) ? Float(weightDecay) : nil
         let momentum = Float(self.momentum), oneMinusDampening = Float(1 - dampening)
         let negativeLearningRate = Float(-learningRate)
+        parameter.tensor.storage.noteWritten()
         let p = parameter.tensor.data, g = parameter.grad.data
         let b = buffer?.data
         for i in 0..<parameter.tensor.count {

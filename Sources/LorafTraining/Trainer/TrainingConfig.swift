@@ -65,8 +65,8 @@ public struct TrainingConfig {
     public var gradientCheckpointing: Bool?
     /// The format frozen linear layers compute in (``ComputeDType``: fp32, or bf16 on CPUs with AVX512_BF16, else
     /// fp32 with one notice); set on the model (`AdaptedModel.computeDType`) when training starts and left so, so
-    /// evaluation runs in it too.
-    public var computeDType = ComputeDType.fp32
+    /// evaluation runs in it too. nil: the model's own setting.
+    public var computeDType: ComputeDType?
     /// The Lua script, saved into the run folder.
     public var scriptSource: String?
     /// Progress output (nil: choose by whether stderr is a terminal).

@@ -52,7 +52,7 @@ final class TrainingSession {
         trainer.model.enableAdapters()
         trainer.model.refreshTrainable()
         if let checkpointing = config.gradientCheckpointing { trainer.model.base.gradientCheckpointing = checkpointing }
-        trainer.model.computeDType = config.computeDType.effective
+        if let dtype = config.computeDType { trainer.model.computeDType = dtype.effective }
         parameters = trainer.model.trainableParameters.map { ($0.path, $0.tensor) }
         guard !parameters.isEmpty else { throw TrainingError.invalidConfig("the model has no trainable parameters") }
         plan = try Trainer.batchPlan(count: task.count, lengths: task.lengths, batchSize: config.batchSize, groupByLength: config.groupByLength)
@@ -66,7 +66,7 @@ final class TrainingSession {
         schedule = try config.makeSchedule(totalSteps: totalSteps)
         sampler = BatchSampler(plan: plan, seed: config.seed)
         context = ForwardContext(training: true, rng: Trainer.dropoutGenerator(seed: config.seed))
-        // The optimiser writes only trainable tensors, so frozen weights stay as they are between callbacks.
+        // Frozen weights' packed operands, kept for the run (packed again after any write to a weight).
         context.frozenWeightPanels = FrozenWeightPanels()
         run = group.isMain ? try config.runDirectory.map { try RunFolder(url: $0) } : nil
         store = try run?.checkpointStore(keepLast: config.keepCheckpoints)
@@ -181,16 +181,11 @@ final class TrainingSession {
                                                               examplesPerSecond: speed))
     }
 
-    /// Runs a user callback (when there is one): its error becomes `TrainingError.callback`. Afterwards the frozen
-    /// weights' packed operands (fp32 and bf16) are dropped, since the callback may have written a frozen weight
-    /// (merged an adapter).
+    /// Runs a user callback (when there is one): its error becomes `TrainingError.callback`. (A frozen weight the
+    /// callback writes reaches the next step: the packed operands follow the weights' `TensorStorage.version`.)
     private func userCallback<Argument>(_ name: String, _ callback: ((Argument) throws -> Void)?,
                                         _ argument: @autoclosure () -> Argument) throws {
         guard let callback else { return }
-        defer {
-            context.frozenWeightPanels?.removeAll()
-            trainer.model.base.dropLinearBF16Panels()
-        }
         do { try callback(argument()) } catch { throw TrainingError.callback(name: name, step: step, error: error) }
     }
 
