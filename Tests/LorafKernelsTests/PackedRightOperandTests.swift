@@ -53,7 +53,9 @@ final class PackedRightOperandTests: XCTestCase {
     }
 
     func testAPackedOperandIsForTheISAItWasMadeFor() throws {
-        let lower = try XCTUnwrap(runnableISAs.first { $0 != CPU.detectedISA }, "needs a second ISA to switch to")
+        guard let lower = runnableISAs.first(where: { $0 != CPU.detectedISA }) else {
+            throw XCTSkip("this machine runs one ISA only: nothing to switch to")
+        }
         let b = [Float](repeating: 1, count: 12)
         var packed: Kernels.PackedRightOperand?
         withKernelSettings(threads: 1, isa: CPU.detectedISA) { packed = Kernels.PackedRightOperand(transB: false, k: 3, n: 4, b: b, ldb: 4) }
