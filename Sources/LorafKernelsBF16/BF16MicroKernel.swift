@@ -76,29 +76,33 @@ package enum BF16GEMM {
             pa += 1
             pb += 128
         }
+        let tile = ((c00, c01), (c10, c11), (c20, c21), (c30, c31), (c40, c41), (c50, c51))
         if rows == mr && cols == nr {
-            storeRow(c, c00, c01, accumulate)
-            storeRow(c + ldc, c10, c11, accumulate)
-            storeRow(c + 2 * ldc, c20, c21, accumulate)
-            storeRow(c + 3 * ldc, c30, c31, accumulate)
-            storeRow(c + 4 * ldc, c40, c41, accumulate)
-            storeRow(c + 5 * ldc, c50, c51, accumulate)
+            storeTile(tile, c, ldc: ldc, accumulate)
             return
         }
         // Edge tile: spill the accumulators, then write the valid part only.
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { tile in
-            let t = tile.baseAddress!
-            storeRow(t, c00, c01, false)
-            storeRow(t + nr, c10, c11, false)
-            storeRow(t + 2 * nr, c20, c21, false)
-            storeRow(t + 3 * nr, c30, c31, false)
-            storeRow(t + 4 * nr, c40, c41, false)
-            storeRow(t + 5 * nr, c50, c51, false)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { spilled in
+            let t = spilled.baseAddress!
+            storeTile(tile, t, ldc: nr, false)
             for i in 0..<rows {
                 let row = c + i * ldc
                 for j in 0..<cols { row[j] = accumulate ? row[j] + t[i * nr + j] : t[i * nr + j] }
             }
         }
+    }
+
+    /// Writes the six rows of a tile's accumulators at `c`, `ldc` floats apart (see `storeRow`).
+    @inline(__always)
+    static func storeTile(_ tile: ((SIMD16<Float>, SIMD16<Float>), (SIMD16<Float>, SIMD16<Float>), (SIMD16<Float>, SIMD16<Float>),
+                                   (SIMD16<Float>, SIMD16<Float>), (SIMD16<Float>, SIMD16<Float>), (SIMD16<Float>, SIMD16<Float>)),
+                          _ c: UnsafeMutablePointer<Float>, ldc: Int, _ accumulate: Bool) {
+        storeRow(c, tile.0.0, tile.0.1, accumulate)
+        storeRow(c + ldc, tile.1.0, tile.1.1, accumulate)
+        storeRow(c + 2 * ldc, tile.2.0, tile.2.1, accumulate)
+        storeRow(c + 3 * ldc, tile.3.0, tile.3.1, accumulate)
+        storeRow(c + 4 * ldc, tile.4.0, tile.4.1, accumulate)
+        storeRow(c + 5 * ldc, tile.5.0, tile.5.1, accumulate)
     }
 
     /// Writes (v0, v1), plus the 32 floats already at `c` when `accumulate`.

@@ -13,21 +13,22 @@ public final class BF16LinearWeight {
 
     /// Packs `weight` [out, in] (any strides; read once).
     /// - Throws: `TensorError.invalidArgument` when `weight` is not a matrix.
-    public init(weight: Tensor) throws {
+    public convenience init(weight: Tensor) throws {
         guard weight.rank == 2 else {
             throw TensorError.invalidArgument(op: "bf16 linear", message: "the weight must be [out, in], got \(weight.shape)")
         }
-        let w = weight.contiguousData()
-        (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
-        (forward, inputGradient) = withExtendedLifetime(w) {
-            BF16LinearWeight.pack(w.data, out: weight.shape[0], in: weight.shape[1])
-        }
+        self.init(matrix: weight.contiguousData())
     }
 
     /// Packs a quantized weight, dequantized (exactly, as ggml does) into a temporary Float32 copy first.
     public convenience init(quantized weight: QuantizedWeight) {
-        // A dequantized QuantizedWeight is always a dense [rows, columns] matrix.
-        try! self.init(weight: weight.dequantized())
+        self.init(matrix: weight.dequantized())   // always a dense [rows, columns] matrix
+    }
+
+    /// Packs a dense [out, in] matrix.
+    private init(matrix w: Tensor) {
+        (outFeatures, inFeatures) = (w.shape[0], w.shape[1])
+        (forward, inputGradient) = withExtendedLifetime(w) { BF16LinearWeight.pack(w.data, out: w.shape[0], in: w.shape[1]) }
     }
 
     private static func pack(_ w: UnsafePointer<Float>, out: Int, in inFeatures: Int) -> (BF16PackedMatrix, BF16PackedMatrix) {
@@ -73,10 +74,9 @@ extension Tensor {
         let out = Tensor(uninitialized: Array(shape.dropLast()) + [outFeatures])
         forward(x.data, rows, out.data)
         if let bias {
-            let b = bias.contiguousData().data
-            for r in 0..<rows {
-                let y = out.data + r * outFeatures
-                for j in 0..<outFeatures { y[j] += b[j] }
+            let b = bias.contiguousData().data, y = out.data
+            Parallel.forEach(count: rows, grain: Swift.max(1, (1 << 15) / Swift.max(outFeatures, 1))) { span in
+                for r in span { Kernels.add(y + r * outFeatures, b, y + r * outFeatures, count: outFeatures) }
             }
         }
         let inputShape = shape

@@ -20,6 +20,7 @@ public final class FrozenWeightPanels {
         var bytes: Int { transposed.byteCount + plain.byteCount }
     }
 
+    /// An empty cache that may hold up to `budgetBytes` bytes of packed operands (default 256 MiB).
     public init(budgetBytes: Int = 256 << 20) {
         self.budgetBytes = budgetBytes
     }
