@@ -6,8 +6,8 @@ extension Tensor {
     ///
     /// self [..., out] (the base layer's y), h [..., r] (the down-projection x · Aᵀ, same leading extents), W [out, r]
     /// (lora_B's weight). The result equals `y + (h.linear(weight: W)) * scale` up to float rounding (the scale is
-    /// applied to each sum before it is added). Backward: dy = g, dh = scale · g · W, dW = scale · gᵀ · h, each one
-    /// SGEMM with alpha = scale; dW only when W requires a gradient.
+    /// applied to each sum before it is added). Backward: dy = g, dh = scale · g · W, dW = scale · gᵀ · h (as the transpose of
+    /// scale · hᵀ · g), each one SGEMM with alpha = scale; dW only when W requires a gradient.
     /// - Throws: `TensorError.shapeMismatch` when W is not [out, r] for self's last extent `out` and h's `r`, or when
     ///   self and h differ in their leading extents.
     public func addingScaledLinear(_ h: Tensor, weight: Tensor, scale: Float) throws -> Tensor {
@@ -37,11 +37,14 @@ extension Tensor {
                 dh = d
             }
             if needs[2], let savedH {
+                // dWᵀ = scale · hᵀ · g [r, out], then transposed: r (a few to a few dozen) is the SGEMM's row count
+                // rather than its column count, which would fill half of a micro-tile's columns or less.
                 AutogradStats.weightGradientGEMMs += 1
-                let d = Tensor(uninitialized: [outFeatures, r])
-                Kernels.sgemm(transA: true, transB: false, m: outFeatures, n: r, k: rows, alpha: scale,
-                              a: gd.data, lda: outFeatures, b: savedH.data, ldb: r, beta: 0, c: d.data, ldc: r)
-                dw = d
+                let transposed = Tensor(uninitialized: [r, outFeatures])
+                Kernels.sgemm(transA: true, transB: false, m: r, n: outFeatures, k: rows, alpha: scale,
+                              a: savedH.data, lda: r, b: gd.data, ldb: outFeatures, beta: 0, c: transposed.data,
+                              ldc: outFeatures)
+                dw = try transposed.transposed().contiguousData()
             }
             return [needs[0] ? gd : nil, dh, dw]
         }
