@@ -66,6 +66,9 @@ public struct TrainingSummary {
     public var stoppedEarly: Bool
     /// Seconds spent in training steps (excluding evaluation and checkpoints) and in the whole fit.
     public var trainSeconds: Double
+    /// CPU seconds (user + system, all threads of the process) spent in those training steps: trainCPUSeconds /
+    /// trainSeconds is the number of cores the steps kept busy.
+    public var trainCPUSeconds: Double
     public var wallSeconds: Double
     public var examplesPerSecond: Double
     /// Real (non-padding) tokens per second of training.
