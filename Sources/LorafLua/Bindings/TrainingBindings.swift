@@ -99,7 +99,8 @@ enum TrainingBindings: LuaBindings {
             best_generation_accuracy), train_seconds, train_cpu_seconds (user + system CPU seconds of all threads in \
             the training steps), phase_seconds = {forward, backward, all_reduce, optimizer, \
             evaluation, checkpoint}, examples_per_second, \
-            tokens_per_second, peak_rss_mb, trainable_parameters, total_parameters, all_reduce_seconds, \
+            tokens_per_second, peak_rss_mb, peak_tensor_mb (the peak of tensor memory: parameters, activations, \
+            gradients, optimizer state), trainable_parameters, total_parameters, all_reduce_seconds, \
             all_reduce_bytes_per_step, evaluations = {...}).
             """) { args in
             let options = try args.options(1, keys: trainKeys)
@@ -359,7 +360,8 @@ enum TrainingBindings: LuaBindings {
             "train_seconds": .number(s.trainSeconds), "train_cpu_seconds": .number(s.trainCPUSeconds),
             "wall_seconds": .number(s.wallSeconds),
             "examples_per_second": .number(s.examplesPerSecond), "tokens_per_second": .number(s.tokensPerSecond),
-            "peak_rss_mb": .number(Double(s.peakRSSBytes) / 1_048_576), "trainable_parameters": .integer(s.trainableParameters),
+            "peak_rss_mb": .number(Double(s.peakRSSBytes) / 1_048_576),
+            "peak_tensor_mb": .number(Double(s.peakTensorBytes) / 1_048_576), "trainable_parameters": .integer(s.trainableParameters),
             "total_parameters": .integer(s.totalParameters), "stopped_early": .boolean(s.stoppedEarly),
             "evaluations": .list(s.evaluations.map(evalTable)),
             "all_reduce_seconds": .number(s.allReduceSeconds), "all_reduce_bytes_per_step": .integer(s.allReduceBytesPerStep),

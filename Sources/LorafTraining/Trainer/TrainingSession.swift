@@ -44,6 +44,7 @@ final class TrainingSession {
     /// - Throws: `TrainingError` for a bad config, an empty task or a model with nothing to train; run-folder I/O.
     init(trainer: Trainer) throws {
         self.trainer = trainer
+        TensorStorage.resetPeakLiveBytes()
         config = trainer.config
         group = trainer.processGroup
         try config.validate()
@@ -254,7 +255,7 @@ final class TrainingSession {
                                wallSeconds: ProgressReporter.monotonicSeconds() - started,
                                examplesPerSecond: Double(examplesSeen) / max(trainSeconds, 1e-9),
                                tokensPerSecond: Double(tokensSeen) / max(trainSeconds, 1e-9),
-                               peakRSSBytes: peakResidentBytes(), trainableParameters: parameters.reduce(0) { $0 + $1.tensor.count },
+                               peakRSSBytes: peakResidentBytes(), peakTensorBytes: TensorStorage.peakLiveBytes, trainableParameters: parameters.reduce(0) { $0 + $1.tensor.count },
                                totalParameters: trainer.model.allParameters.reduce(0) { $0 + $1.tensor.count } + trainer.model.base.quantizedScalarCount,
                                allReduceSeconds: gradientSync.reduceSeconds, allReduceBytesPerStep: gradientSync.bytesPerCall,
                                phaseSeconds: phases.seconds)
