@@ -83,3 +83,8 @@ public final class Linear: UnaryModule {
 
     private var bf16: (panels: BF16LinearWeight, version: Int)?
 }
+
+extension Linear: BF16PanelHolder {
+    public var bf16PanelBytes: Int { bf16?.panels.byteCount ?? 0 }
+    public func releaseBF16Panels() { bf16 = nil }
+}

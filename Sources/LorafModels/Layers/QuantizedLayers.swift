@@ -44,6 +44,11 @@ public final class QuantizedLinear: UnaryModule, LinearLayer {
     }
 }
 
+extension QuantizedLinear: BF16PanelHolder {
+    public var bf16PanelBytes: Int { weight.bf16PanelBytes }
+    public func releaseBF16Panels() { weight.releaseBF16Panels() }
+}
+
 /// A frozen token table in ggml blocks (GGUF `token_embd.weight`, often Q8_0): ids [...] → [..., dim], each row
 /// dequantized as it is looked up. With tied embeddings the output layer is a ``QuantizedLinear`` over the same
 /// ``QuantizedWeight``.
