@@ -70,12 +70,14 @@ final class QuantizedMatmulTests: XCTestCase {
                 for isa in runnableISAs {
                     withKernelSettings(threads: 2, isa: isa) {
                         var generator = RandomGenerator(seed: 5)
-                        let m = 9, dy = randomFloats(m * n, using: &generator)
-                        var dx = [Float](repeating: .nan, count: m * k), expected = dx
-                        Kernels.quantizedLinearInputGradient(dy, m: m, weight: weight, into: &dx, accumulate: false)
-                        Kernels.sgemm(transA: false, transB: false, m: m, n: k, k: n, alpha: 1, a: dy, lda: n, b: w,
-                                      ldb: k, beta: 0, c: &expected, ldc: k)
-                        XCTAssertEqual(dx.map(\.bitPattern), expected.map(\.bitPattern), "\(format) \(isa)")
+                        let m = 9, dy = randomFloats(m * n, using: &generator), start = randomFloats(m * k, using: &generator)
+                        for accumulate in [false, true] {
+                            var dx = accumulate ? start : [Float](repeating: .nan, count: m * k), expected = dx
+                            Kernels.quantizedLinearInputGradient(dy, m: m, weight: weight, into: &dx, accumulate: accumulate)
+                            Kernels.sgemm(transA: false, transB: false, m: m, n: k, k: n, alpha: 1, a: dy, lda: n, b: w,
+                                          ldb: k, beta: accumulate ? 1 : 0, c: &expected, ldc: k)
+                            XCTAssertEqual(dx.map(\.bitPattern), expected.map(\.bitPattern), "\(format) \(isa) accumulate \(accumulate)")
+                        }
                     }
                 }
             }

@@ -76,6 +76,18 @@ final class TensorTests: XCTestCase {
         XCTAssertThrowsError(try Tensor(shape: [2, 2], scalars: [1]))
     }
 
+    /// The live and peak counters of tensor memory follow an allocation and its release.
+    func testTensorMemoryCountersFollowAllocations() {
+        TensorStorage.resetPeakLiveBytes()
+        let before = TensorStorage.liveBytes
+        var big: Tensor? = Tensor(zeros: [1 << 20])
+        XCTAssertEqual(TensorStorage.liveBytes, before + 4 << 20)
+        XCTAssertGreaterThanOrEqual(TensorStorage.peakLiveBytes, before + 4 << 20)
+        withExtendedLifetime(big) { big = nil }
+        XCTAssertEqual(TensorStorage.liveBytes, before)
+        XCTAssertGreaterThanOrEqual(TensorStorage.peakLiveBytes, before + 4 << 20, "the peak stays")
+    }
+
     func testViewsShareStorage() throws {
         let a = try Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
         let t = try a.transposed()

@@ -52,10 +52,9 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(summary.steps, 50)
         // The steps' CPU time: something was computed, by at most every core of the machine (plus clock slack).
         XCTAssertGreaterThan(summary.trainCPUSeconds, 0)
-        // The tensors' peak: at least the trainable parameters with their gradients, within the process's peak RSS.
+        // The tensors' peak: at least the trainable parameters with their gradients and AdamW's two moments.
         let trainable = model.trainableParameters.reduce(0) { $0 + $1.tensor.count } * MemoryLayout<Float>.stride
-        XCTAssertGreaterThanOrEqual(summary.peakTensorBytes, 2 * trainable)
-        XCTAssertLessThan(summary.peakTensorBytes, summary.peakRSSBytes)
+        XCTAssertGreaterThanOrEqual(summary.peakTensorBytes, 4 * trainable)
         XCTAssertLessThanOrEqual(summary.trainCPUSeconds,
                                  summary.trainSeconds * Double(ProcessInfo.processInfo.activeProcessorCount) + 0.05)
         XCTAssertLessThan(after.loss, before.loss, "training lowers the dev loss")

@@ -4,7 +4,12 @@ import Foundation
 /// the wall seconds of a span, it is how many cores the span kept busy.
 public func processCPUSeconds() -> Double {
     var usage = rusage()
-    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    #if canImport(Glibc)
+    let who = RUSAGE_SELF.rawValue
+    #else
+    let who = RUSAGE_SELF
+    #endif
+    guard getrusage(who, &usage) == 0 else { return 0 }
     func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }

@@ -99,8 +99,8 @@ enum TrainingBindings: LuaBindings {
             best_generation_accuracy), train_seconds, train_cpu_seconds (user + system CPU seconds of all threads in \
             the training steps), phase_seconds = {forward, backward, all_reduce, optimizer, \
             evaluation, checkpoint}, examples_per_second, \
-            tokens_per_second, peak_rss_mb, peak_tensor_mb (the peak of tensor memory: parameters, activations, \
-            gradients, optimizer state), trainable_parameters, total_parameters, all_reduce_seconds, \
+            tokens_per_second, peak_rss_mb, peak_tensor_mb (the peak of Float32 tensor memory during the run: \
+            parameters, activations, gradients, optimizer state; not memory-mapped or quantized weights), trainable_parameters, total_parameters, all_reduce_seconds, \
             all_reduce_bytes_per_step, evaluations = {...}).
             """) { args in
             let options = try args.options(1, keys: trainKeys)

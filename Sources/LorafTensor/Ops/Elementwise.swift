@@ -53,7 +53,7 @@ extension Tensor {
     public static func * (s: Float, a: Tensor) -> Tensor { a.affine(scale: s, shift: 0) }
     public static prefix func - (a: Tensor) -> Tensor { a.affine(scale: -1, shift: 0) }
 
-    /// scale · self + shift, element-wise (rounded as `x * scale + shift`).
+    /// scale · self + shift, element-wise (rounded as `x * scale + shift`; with shift 0 as `x * scale`, −0 kept).
     public func affine(scale: Float, shift: Float) -> Tensor {
         let out = scaledShifted(scale: scale, shift: shift)
         return Tensor.record(out, name: "affine", inputs: [self]) { g, _ in [g.scaledShifted(scale: scale, shift: 0)] }

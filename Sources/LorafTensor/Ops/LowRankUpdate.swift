@@ -17,7 +17,7 @@ extension Tensor {
                                             detail: "needs y [..., out], h [..., r] and a weight [out, r] (got \(weight.shape))")
         }
         let (outFeatures, r) = (weight.shape[0], weight.shape[1])
-        let rows = count / Swift.max(outFeatures, 1)
+        let rows = shape.dropLast().reduce(1, *)
         let y = contiguousData(), hd = h.contiguousData(), w = weight.contiguousData()
         let out = Tensor(uninitialized: shape)
         Parallel.forEach(count: count, grain: 1 << 16) { span in

@@ -79,7 +79,7 @@ extension Tensor {
 
     /// GELU, exact erf form: x · Φ(x) = 0.5 x (1 + erf(x/√2)) (Hendrycks & Gimpel 2016; BERT's "gelu",
     /// torch.nn.functional.gelu). d/dx = Φ(x) + x φ(x), computed in the forward pass when a gradient will be needed
-    /// and kept in place of x (the same memory), so the backward is one multiplication.
+    /// and kept instead of x (a tensor of the same size; x is no longer held), so the backward is one multiplication.
     public func gelu() -> Tensor {
         let x = contiguousData()
         let out = Tensor(uninitialized: shape)

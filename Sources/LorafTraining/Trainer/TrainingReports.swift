@@ -75,8 +75,9 @@ public struct TrainingSummary {
     public var tokensPerSecond: Double
     /// The process's peak resident memory (VmHWM) in bytes.
     public var peakRSSBytes: Int
-    /// The peak of owned tensor memory during the fit (``TensorStorage/peakLiveBytes``): what the steps' tensors
-    /// needed at most, next to the process's peak RSS (which adds the runtime, mapped weights and the allocator's slack).
+    /// The peak of owned tensor memory from the start of the fit (``TensorStorage/peakLiveBytes``: steps, evaluations
+    /// and checkpoints, every thread of the process), next to the process's peak RSS, which adds the runtime,
+    /// memory-mapped and quantized weights and the allocator's slack.
     public var peakTensorBytes: Int
     public var trainableParameters: Int
     /// Every scalar of the model, quantized base weights included (PEFT's "all params").
