@@ -169,7 +169,7 @@ final class FusedKernelTests: XCTestCase {
                         forward: ElementKernel, reference: ElementKernel,
                         backward: ElementBackwardKernel, backwardReference: ElementBackwardKernel)] = [
             ("gelu erf", (5, 6), (1e-6, 1e-6), Kernels.geluErfForward, Kernels.geluErfForwardReference,
-             Kernels.geluErfBackward, Kernels.geluErfBackwardReference),
+             geluErfBackwardThroughDerivative, Kernels.geluErfBackwardReference),
             ("gelu tanh", (7, 8), (2e-6, 5e-6), Kernels.geluTanhForward, Kernels.geluTanhForwardReference,
              Kernels.geluTanhBackward, Kernels.geluTanhBackwardReference),
         ]
@@ -183,6 +183,18 @@ final class FusedKernelTests: XCTestCase {
                 }, inputs: 2)
             }
         }
+    }
+
+    /// dx = dy ⊙ derivative, the derivative from `geluErfForwardAndDerivative` (whose y must equal
+    /// `geluErfForward`'s bit for bit).
+    func geluErfBackwardThroughDerivative(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
+                                          _ dx: UnsafeMutablePointer<Float>, _ count: Int) {
+        var (y, plainY, derivative) = ([Float](repeating: 0, count: count), [Float](repeating: 0, count: count),
+                                       [Float](repeating: 0, count: count))
+        Kernels.geluErfForwardAndDerivative(x, &y, derivative: &derivative, count: count)
+        Kernels.geluErfForward(x, &plainY, count: count)
+        XCTAssertEqual(y.map(\.bitPattern), plainY.map(\.bitPattern), "gelu y with and without the derivative")
+        Kernels.multiply(dy, derivative, dx, count: count)
     }
 
     func testBiasGELU() {

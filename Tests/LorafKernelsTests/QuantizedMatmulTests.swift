@@ -57,6 +57,31 @@ final class QuantizedMatmulTests: XCTestCase {
         }
     }
 
+    /// The input gradient dequantizes W straight into the SGEMM's packed panels: the result is `sgemm` on the
+    /// dequantized W bit for bit, across several row panels and kc blocks, on every ISA (F16's one-element blocks
+    /// give a partial last panel).
+    func testInputGradientEqualsSGEMMOnTheDequantizedWeight() {
+        for (format, n, k) in [(QuantFormat.q4_1, 1100, 224), (.q8_0, 600, 96), (.f16, 700, 50)] {
+            let bytes = randomQuantizedBytes(format, rows: n, columns: k, seed: 11)
+            bytes.withUnsafeBytes { raw in
+                let weight = quantizedMatrix(format, rows: n, columns: k, raw)
+                var w = [Float](repeating: 0, count: n * k)
+                Kernels.dequantize(weight, rows: 0..<n, into: &w)
+                for isa in runnableISAs {
+                    withKernelSettings(threads: 2, isa: isa) {
+                        var generator = RandomGenerator(seed: 5)
+                        let m = 9, dy = randomFloats(m * n, using: &generator)
+                        var dx = [Float](repeating: .nan, count: m * k), expected = dx
+                        Kernels.quantizedLinearInputGradient(dy, m: m, weight: weight, into: &dx, accumulate: false)
+                        Kernels.sgemm(transA: false, transB: false, m: m, n: k, k: n, alpha: 1, a: dy, lda: n, b: w,
+                                      ldb: k, beta: 0, c: &expected, ldc: k)
+                        XCTAssertEqual(dx.map(\.bitPattern), expected.map(\.bitPattern), "\(format) \(isa)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The 32-element formats factor each block (d·Σ q·x + (m − zeroPoint·d)·Σ x, QuantScaledLinear.swift): inputs
     /// far from zero (x in 3...5, so Σ x per block is large and the offset term cancels much of d·Σ q·x for Q4_0 and
     /// Q5_0) and rows of 48 blocks stay within the tolerance, for m = 1 and m > 1 (a partial tile) on every ISA.

@@ -117,4 +117,48 @@ final class SGEMMTests: XCTestCase {
         GEMMPacking.packPanels(source, depthStride: 1, laneStride: 5, depth: 4, lanes: 3, width: 2, into: &rows)
         XCTAssertEqual(rows, [0, 5, 1, 6, 2, 7, 3, 8, 10, 0, 11, 0, 12, 0, 13, 0])
     }
+
+    /// The depth-contiguous branch (op(B) of an NT product) transposes 8×8 blocks in registers: every element lands
+    /// where the packing rule puts it, bit for bit, for lane and depth counts on and off the block edges.
+    func testTransposedPackingPlacesEveryElement() {
+        for (lanes, depth, width) in [(8, 8, 8), (37, 19, 32), (16, 7, 16), (70, 257, 32), (9, 64, 8), (5, 13, 32)] {
+            let laneStride = depth + 3
+            let source: [Float] = (0..<(lanes * laneStride)).map { Float($0) * 0.5 - 7 }
+            let panels = (lanes + width - 1) / width
+            var packed = [Float](repeating: .nan, count: panels * width * depth)
+            GEMMPacking.packPanels(source, depthStride: 1, laneStride: laneStride, depth: depth, lanes: lanes,
+                                   width: width, into: &packed)
+            for panel in 0..<panels {
+                for p in 0..<depth {
+                    for l in 0..<width {
+                        let lane = panel * width + l
+                        let expected: Float = lane < lanes ? source[lane * laneStride + p] : 0
+                        XCTAssertEqual(packed[panel * width * depth + p * width + l].bitPattern, expected.bitPattern,
+                                       "lanes \(lanes) depth \(depth) width \(width): panel \(panel), p \(p), l \(l)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension SGEMMTests {
+    /// The contiguous-lane branch (op(A)ᵀ panels, op(B) of an NN product) walks the depth once, copying each step's
+    /// run into every panel and prefetching ahead: every element lands where the packing rule puts it.
+    func testContiguousLanePackingPlacesEveryElement() {
+        for (lanes, depth, width) in [(97, 40, 6), (6, 3, 6), (70, 9, 32), (5, 17, 8)] {
+            let depthStride = lanes + 5
+            let source: [Float] = (0..<(depth * depthStride)).map { Float($0) * 0.25 + 1 }
+            let panels = (lanes + width - 1) / width
+            var packed = [Float](repeating: .nan, count: panels * width * depth)
+            GEMMPacking.packPanels(source, depthStride: depthStride, laneStride: 1, depth: depth, lanes: lanes,
+                                   width: width, into: &packed)
+            let expected: [Float] = (0..<panels).flatMap { panel in
+                (0..<depth).flatMap { p in
+                    (0..<width).map { l in panel * width + l < lanes ? source[p * depthStride + panel * width + l] : 0 }
+                }
+            }
+            XCTAssertEqual(packed.map(\.bitPattern), expected.map(\.bitPattern), "lanes \(lanes) depth \(depth) width \(width)")
+        }
+    }
 }

@@ -70,6 +70,20 @@ final class GradientTests: XCTestCase {
         assertGradients([x, w]) { try $0[0].linear(weight: $0[1]) }
     }
 
+    /// y + s · h · Wᵀ in one SGEMM: its gradients, its value against the product, scaling and sum it replaces, and a
+    /// shape error naming the op.
+    func testAddingScaledLinear() throws {
+        let y = randomTensor([2, 7, 40], seed: 30), h = randomTensor([2, 7, 16], seed: 31), w = randomTensor([40, 16], seed: 32)
+        assertGradients([y, h, w]) { try $0[0].addingScaledLinear($0[1], weight: $0[2], scale: 2.5) }
+        let fused = try y.addingScaledLinear(h, weight: w, scale: 2.5)
+        let composed = try y + h.linear(weight: w) * 2.5
+        let worst = zip(fused.scalars, composed.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        XCTAssertLessThan(worst, 1e-5)
+        XCTAssertThrowsError(try y.addingScaledLinear(h, weight: randomTensor([16, 40], seed: 33), scale: 1)) { error in
+            XCTAssertTrue("\(error)".contains("addingScaledLinear"), "\(error)")
+        }
+    }
+
     func testSoftmaxFamilyAndLoss() throws {
         let x = randomTensor([2, 3, 7], seed: 15, low: -2, high: 2)
         let mask = try Tensor(shape: [2, 1, 7], scalars: (0..<14).map { $0 % 7 >= 5 ? -10_000 : 0 })

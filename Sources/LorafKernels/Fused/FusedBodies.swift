@@ -10,16 +10,17 @@ extension ISAFused {
         forEachLanes(count: count) { i, live in storeLanes(geluErf(loadLanes(x + i, live)), y + i, live) }
     }
 
-    /// dx = dy·(Φ(x) + x·φ(x)); e^(−x²/2) is computed once and serves both φ and the erf inside Φ.
-    package static func geluErfBackward(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
-                                        count: Int) {
+    /// y = x·Φ(x) and its derivative Φ(x) + x·φ(x) in one pass (the backward is then dx = dy · derivative);
+    /// e^(−x²/2) is computed once and serves both φ and the erf inside Φ. y equals `geluErfForward`'s bit for bit.
+    package static func geluErfForwardAndDerivative(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                                    derivative: UnsafeMutablePointer<Float>, count: Int) {
         forEachLanes(count: count) { i, live in
             let v = loadLanes(x + i, live)
             let z = v * 0.70710678118654752
             let gauss = VectorMath.exp(-(z * z))
-            let cdf = 0.5 * (1 + VectorMath.erf(z, expOfMinusSquare: gauss))
-            let pdf = gauss * 0.39894228040143268
-            storeLanes(loadLanes(dy + i, live) * mulAdd(v, pdf, cdf), dx + i, live)
+            let erf = VectorMath.erf(z, expOfMinusSquare: gauss)
+            storeLanes(0.5 * v * (1 + erf), y + i, live)
+            storeLanes(mulAdd(v, gauss * 0.39894228040143268, 0.5 * (1 + erf)), derivative + i, live)
         }
     }
 

@@ -8,7 +8,8 @@ import LorafKernelsAVX512
 /// The serial fused-kernel bodies one ISA module provides (FusedBodies.swift, compiled per ISA).
 protocol FusedKernelSet {
     static func geluErfForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int)
-    static func geluErfBackward(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, count: Int)
+    static func geluErfForwardAndDerivative(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                            derivative: UnsafeMutablePointer<Float>, count: Int)
     static func swigluForward(gate: UnsafePointer<Float>, up: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, count: Int)
     static func swigluBackward(gate: UnsafePointer<Float>, up: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>, count: Int)

@@ -10,14 +10,15 @@ extension Kernels {
         }
     }
 
-    /// Gradient of `geluErfForward`: dx = dy·(Φ(x) + x·φ(x)), Φ(x) = 0.5·(1 + erf(x/√2)),
-    /// φ(x) = e^(−x²/2)/√(2π). x, dy, dx hold `count` floats; dx may alias dy.
-    public static func geluErfBackward(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
-                                       count: Int) {
+    /// `geluErfForward` that also writes its derivative for the backward (dx = dy ⊙ derivative):
+    /// Φ(x) + x·φ(x), Φ(x) = 0.5·(1 + erf(x/√2)), φ(x) = e^(−x²/2)/√(2π). x, y and derivative hold `count` floats;
+    /// y may alias x. y equals `geluErfForward`'s bit for bit.
+    public static func geluErfForwardAndDerivative(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                                   derivative: UnsafeMutablePointer<Float>, count: Int) {
         let set = fused
         Parallel.forEach(count: count, grain: elementGrain) { span in
             let at = span.lowerBound
-            set.geluErfBackward(x: x + at, dy: dy + at, dx: dx + at, count: span.count)
+            set.geluErfForwardAndDerivative(x + at, y + at, derivative: derivative + at, count: span.count)
         }
     }
 

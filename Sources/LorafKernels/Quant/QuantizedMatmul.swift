@@ -41,7 +41,7 @@ extension Kernels {
             return
         }
         // Panels write disjoint columns of y: each thread dequantizes and multiplies its own (nested sgemm runs serially).
-        let rowsPerPanel = panelRows(weight, spread: true)
+        let rowsPerPanel = panelRows(weight, multiple: GEMMKernel.current.nr, spread: true)
         run(chunks: (n + rowsPerPanel - 1) / rowsPerPanel, parallel: m * n * k >= 1 << 18) { panel in
             let rows = panel * rowsPerPanel..<min(n, (panel + 1) * rowsPerPanel)
             let buffer = KernelThreadState.current.dequantized.floats(rows.count * k)
@@ -64,8 +64,9 @@ extension Kernels {
     /// (the input gradient of `quantizedLinear`: dx[i, p] = Σ_r dy[i, r] · W[r, p]).
     ///
     /// dy and dx are row-major and contiguous (strides n and k). Panels of W (about 512 KiB of floats, whole rows)
-    /// are dequantized in parallel and multiplied with `sgemm`, accumulating over the panels; W's values are exactly
-    /// the dequantized ones. With m == 0 or k == 0 nothing happens; with n == 0, dx is zeroed (kept when
+    /// are dequantized in parallel straight into the SGEMM's packed layout and multiplied, accumulating over the
+    /// panels; W's values are exactly the dequantized ones, and the result is `sgemm`'s on the dequantized W bit for bit
+    /// (the panels are whole kc blocks deep). With m == 0 or k == 0 nothing happens; with n == 0, dx is zeroed (kept when
     /// `accumulate`).
     public static func quantizedLinearInputGradient(_ dy: UnsafePointer<Float>, m: Int, weight: QuantizedMatrix,
                                                     into dx: UnsafeMutablePointer<Float>, accumulate: Bool) {
@@ -81,13 +82,48 @@ extension Kernels {
             return
         }
         // Panels are depth blocks of one product, so they run one after the other, each spread over the threads.
-        let rowsPerPanel = panelRows(weight, spread: false)
-        let buffer = KernelThreadState.current.dequantized.floats(rowsPerPanel * k)
+        // Each is dequantized straight into the SGEMM's packed layout of op(B) = W[rows, :] (no row-major copy) and
+        // is whole kc blocks deep, so the sums run in the order of one sgemm over all of W.
+        let kernel = GEMMKernel.current, kc = kernel.blocking.depthBlock(k: n)
+        let rowsPerPanel = panelRows(weight, multiple: kc, spread: false)
         for start in stride(from: 0, to: n, by: rowsPerPanel) {
             let rows = start..<min(n, start + rowsPerPanel)
-            dequantize(weight, rows: rows, into: buffer)
-            sgemm(transA: false, transB: false, m: m, n: k, k: rows.count, alpha: 1, a: dy + start, lda: n,
-                  b: buffer, ldb: k, beta: accumulate || start > 0 ? 1 : 0, c: dx, ldc: k)
+            let layout = PackedOperandLayout(kernel: kernel, k: rows.count, n: k, kc: kc)
+            for (jc, columns) in layout.columnBlocks {
+                let packed = KernelThreadState.current.packedB.floats(layout.floats(columns: columns))
+                dequantizePacked(weight, rows: rows, layout: layout, jc: jc, columns: columns, into: packed)
+                multiplyColumnBlock(kernel, layout, transA: false, m: m, alpha: 1, a: dy + start, lda: n,
+                                    packedB: packed, columns: columns, beta: accumulate || start > 0 ? 1 : 0,
+                                    c: dx + jc, ldc: k, parallel: m * k * rows.count >= 1 << 18)
+            }
+        }
+    }
+
+    /// Rows `rows` of W dequantized straight into the packed column block at `jc` of `layout` (op(B) = W[rows, :]:
+    /// depth = the rows, lanes = W's columns), as `packColumnBlock` would pack their dequantized copy: each row is
+    /// dequantized once into the thread's row buffer and its nr-column runs copied to their panels. Spread over the
+    /// threads by rows.
+    static func dequantizePacked(_ weight: QuantizedMatrix, rows: Range<Int>, layout: PackedOperandLayout, jc: Int,
+                                 columns: Int, into packed: UnsafeMutablePointer<Float>) {
+        let (nr, kc, k) = (layout.nr, layout.kc, weight.columns)
+        let paddedCols = (columns + nr - 1) / nr * nr, panels = paddedCols / nr
+        let set = quant, typeID = weight.format.rawValue
+        let body = { (depths: Range<Int>) in
+            let row = KernelThreadState.current.dequantized.floats(k)
+            for p in depths {
+                set.dequantize(typeID: typeID, weight.row(rows.lowerBound + p), count: k, row)
+                let pc = p / kc * kc, kcb = min(kc, rows.count - pc)
+                let depthRow = packed + pc * paddedCols + (p - pc) * nr
+                for panel in 0..<panels {
+                    let col = jc + panel * nr, live = min(nr, jc + columns - col)
+                    let to = depthRow + panel * nr * kcb
+                    GEMMPacking.copyFloats(row + col, to, count: live)
+                    if live < nr { (to + live).update(repeating: 0, count: nr - live) }
+                }
+            }
+        }
+        if rows.count * k < 1 << 16 { body(0..<rows.count) } else {
+            Parallel.forEach(count: rows.count, grain: max(1, (1 << 14) / max(k, 1)), body)
         }
     }
 
@@ -97,12 +133,12 @@ extension Kernels {
         return weight.bytes.assumingMemoryBound(to: Float.self)
     }
 
-    /// Rows of W per dequantized panel: about `quantPanelFloats` floats, rounded up to a multiple of the SGEMM
-    /// tile width, and with `spread` at most what gives every thread two panels.
-    private static func panelRows(_ weight: QuantizedMatrix, spread: Bool) -> Int {
-        let (n, nr) = (weight.rows, GEMMKernel.current.nr)
+    /// Rows of W per dequantized panel: about `quantPanelFloats` floats, rounded up to a multiple of `multiple`, and
+    /// with `spread` at most what gives every thread two panels.
+    private static func panelRows(_ weight: QuantizedMatrix, multiple: Int, spread: Bool) -> Int {
+        let n = weight.rows
         var rows = max(1, quantPanelFloats / max(weight.columns, 1))
         if spread { rows = min(rows, (n + 2 * Parallel.threadCount - 1) / (2 * Parallel.threadCount)) }
-        return min(n, (rows + nr - 1) / nr * nr)
+        return min(n, (rows + multiple - 1) / multiple * multiple)
     }
 }

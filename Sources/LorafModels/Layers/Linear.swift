@@ -61,6 +61,16 @@ public final class Linear: UnaryModule {
         return try x.linear(weight: weight, bias: bias, panels: context.frozenWeightPanels)
     }
 
+    /// y + scale · forward(x) (y [..., out], x [..., in]): a LoRA up-projection added to the base output. In Float32
+    /// without a bias this is one SGEMM accumulating into a copy of y (``Tensor/addingScaledLinear(_:weight:scale:)``);
+    /// otherwise the product, the scaling and the sum one after the other. Equal up to float rounding.
+    public func forwardAdding(to y: Tensor, _ x: Tensor, scale: Float, _ context: ForwardContext) throws -> Tensor {
+        if bias != nil || (context.frozenLinearsInBF16 && !weight.requiresGrad) {
+            return try y + forward(x, context) * scale
+        }
+        return try y.addingScaledLinear(x, weight: weight, scale: scale)
+    }
+
     /// The weight in bf16 panels for `compute_dtype = "bf16"` passes: packed from `weight` at the first call and kept
     /// (4 bytes per weight) until the weight's storage is written (`TensorStorage.version`: `assign`, an optimiser,
     /// ``addToWeight(_:)``, a Lua in-place write).

@@ -81,10 +81,16 @@ public final class LoRALinear: UnaryModule, AdapterWrapper {
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
         var y = try baseLayer.forward(x, context)
         for name in context.adaptersInUse where scaling[name] != nil && !mergedAdapters.contains(name) {
-            let input = try context.dropout(x, dropout[name] ?? 0)
-            var update = try loraB.child(name).forward(loraA.child(name).forward(input, context), context) * (scaling[name] ?? 0)
-            if let mask = try context.rowMask(for: name, like: x) { update = try update * mask }
-            y = try y + update
+            let input = try context.dropout(x, dropout[name] ?? 0), s = scaling[name] ?? 0
+            let h = try loraA.child(name).forward(input, context), up = try loraB.child(name)
+            let mask = try context.rowMask(for: name, like: x)
+            if mask == nil, let up = up as? Linear {
+                y = try up.forwardAdding(to: y, h, scale: s, context)  // one SGEMM into y's copy
+            } else {
+                var update = try up.forward(h, context) * s
+                if let mask { update = try update * mask }
+                y = try y + update
+            }
         }
         return y
     }

@@ -78,14 +78,20 @@ extension Tensor {
     }
 
     /// GELU, exact erf form: x · Φ(x) = 0.5 x (1 + erf(x/√2)) (Hendrycks & Gimpel 2016; BERT's "gelu",
-    /// torch.nn.functional.gelu). d/dx = Φ(x) + x φ(x).
+    /// torch.nn.functional.gelu). d/dx = Φ(x) + x φ(x), computed in the forward pass when a gradient will be needed
+    /// and kept in place of x (the same memory), so the backward is one multiplication.
     public func gelu() -> Tensor {
         let x = contiguousData()
         let out = Tensor(uninitialized: shape)
-        Kernels.geluErfForward(x.data, out.data, count: count)
+        guard GradMode.isEnabled, requiresGrad else {
+            Kernels.geluErfForward(x.data, out.data, count: count)
+            return out
+        }
+        let derivative = Tensor(uninitialized: shape)
+        Kernels.geluErfForwardAndDerivative(x.data, out.data, derivative: derivative.data, count: count)
         return Tensor.record(out, name: "gelu", inputs: [self]) { g, _ in
-            let dx = Tensor(uninitialized: x.shape)
-            Kernels.geluErfBackward(x: x.data, dy: g.contiguousData().data, dx: dx.data, count: x.count)
+            let dx = Tensor(uninitialized: derivative.shape)
+            Kernels.multiply(g.contiguousData().data, derivative.data, dx.data, count: derivative.count)
             return [dx]
         }
     }
