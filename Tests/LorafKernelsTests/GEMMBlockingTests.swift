@@ -1,4 +1,5 @@
 import XCTest
+import LorafTensor
 import LorafTestSupport
 @testable import LorafKernels
 
@@ -48,7 +49,8 @@ final class GEMMBlockingTests: XCTestCase {
     func testPlansCoverTheProductAndMakeEnoughChunks() {
         for cache in [Self.zen4, Self.xeon, Self.tiny] {
             let blocking = GEMMBlocking(mr: 6, nr: 32, cache: cache)
-            for m in [1, 5, 6, 97, 512, 2048], panels in [1, 2, 12, 48], wanted in [1, 8] {
+            let cases = [1, 5, 6, 97, 512, 2048].flatMap { m in [1, 2, 12, 48].flatMap { panels in [1, 8].map { (m, panels, $0) } } }
+            for (m, panels, wanted) in cases {
                 let kc = blocking.depthBlock(k: 384)
                 let plan = blocking.plan(m: m, panels: panels, kc: kc, wantedChunks: wanted)
                 let label = "\(cache) m \(m) panels \(panels) wanted \(wanted)"
@@ -125,9 +127,11 @@ final class GEMMBlockingTests: XCTestCase {
             withKernelSettings(threads: 1, isa: isa) {
                 let (m, n, k) = (64, 40, 100)
                 let big = GEMMKernel.forISA(isa, cache: Self.wide), small = GEMMKernel.forISA(isa, cache: Self.zen4)
-                XCTAssertEqual(big.blocking.depthBlock(k: k), small.blocking.depthBlock(k: k) == k ? k : -1, "same kc")
-                XCTAssertGreaterThan(100 * 4 * 64, small.blocking.inPlaceTransposedBytes, "packed on Zen 4's L1")
-                XCTAssertLessThanOrEqual(100 * 4 * 64, big.blocking.inPlaceTransposedBytes, "in place on the big L1")
+                XCTAssertEqual(big.blocking.depthBlock(k: k), k)
+                XCTAssertEqual(small.blocking.depthBlock(k: k), k)
+                let span = k * 4 * 64   // kc × the 64 rows' four cache lines × 64 bytes
+                XCTAssertGreaterThan(span, small.blocking.inPlaceTransposedBytes, "packed on Zen 4's L1")
+                XCTAssertLessThanOrEqual(span, big.blocking.inPlaceTransposedBytes, "in place on the big L1")
                 let inPlace = product(big, transA: true, transB: false, m: m, n: n, k: k, beta: 0, seed: 3, label: "\(isa) in place")
                 let packed = product(small, transA: true, transB: false, m: m, n: n, k: k, beta: 0, seed: 3, label: "\(isa) packed")
                 XCTAssertEqual(inPlace, packed, "\(isa)")

@@ -153,9 +153,13 @@ extension SGEMMTests {
             var packed = [Float](repeating: .nan, count: panels * width * depth)
             GEMMPacking.packPanels(source, depthStride: depthStride, laneStride: 1, depth: depth, lanes: lanes,
                                    width: width, into: &packed)
-            let expected: [Float] = (0..<panels).flatMap { panel in
-                (0..<depth).flatMap { p in
-                    (0..<width).map { l in panel * width + l < lanes ? source[p * depthStride + panel * width + l] : 0 }
+            var expected: [Float] = []
+            for panel in 0..<panels {
+                for p in 0..<depth {
+                    for l in 0..<width {
+                        let lane = panel * width + l
+                        expected.append(lane < lanes ? source[p * depthStride + lane] : 0)
+                    }
                 }
             }
             XCTAssertEqual(packed.map(\.bitPattern), expected.map(\.bitPattern), "lanes \(lanes) depth \(depth) width \(width)")

@@ -77,7 +77,7 @@ extension Kernels {
         // op(A)ᵀ is read in place (six consecutive floats per depth step, rows lda apart) when the cache lines one
         // depth block touches fit in half of L1; otherwise each depth step would land on a new line, 4 KiB apart
         // for the usual widths, and it is packed.
-        let lineFloats = 16, lines = (plan.rows + lineFloats - 1) / lineFloats
+        let lineFloats = 16, lines = (min(plan.rows, m) + lineFloats - 1) / lineFloats
         let packA = transA && kc * lines * lineFloats * MemoryLayout<Float>.stride > kernel.blocking.inPlaceTransposedBytes
         run(chunks: plan.rowBlocks * plan.pieces, parallel: parallel) { index in
             // Column-piece order: consecutive chunks read the same B piece.
