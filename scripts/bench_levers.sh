@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Before/after figures for one performance lever: runs the training step of a main job with two loraf builds,
 # alternating them ROUNDS times, and prints per run examples/s, tokens/s, training seconds, CPU utilisation
-# ((user + sys) / wall of the whole process) and peak RSS, then the medians and the after/before ratios.
+# ((user + sys) / wall of the whole process, and of the training steps alone: train_cpu_seconds / train_seconds,
+# "nan" for a build without train_cpu_seconds), peak RSS and the peak of tensor memory (peak_tensor_mb: what the
+# step's tensors needed; "nan" for a build without it), then the medians and the after/before ratios.
 #
 #   scripts/bench_levers.sh BEFORE_LORAF AFTER_LORAF [minilm|smollm2] [STEPS] [ROUNDS]
 #
@@ -40,27 +42,30 @@ LUA
   *) echo "bench_levers: job must be minilm or smollm2" >&2; exit 2 ;;
 esac
 cat >> "$work/job.lua" <<'LUA'
-print(string.format("FIGURES %.2f %.1f %.3f %.4f", M.examples_per_second, M.tokens_per_second, M.train_seconds, M.final_loss or 0))
+print(string.format("FIGURES %.2f %.1f %.3f %.4f %.3f %.1f", M.examples_per_second, M.tokens_per_second, M.train_seconds,
+                    M.final_loss or 0, M.train_cpu_seconds or -1, M.peak_tensor_mb or -1))
 LUA
 echo "$(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); job $job, $steps steps, $rounds rounds"
-printf "%-7s %5s %10s %10s %10s %8s %9s %8s\n" side round "ex/s" "tokens/s" "train s" "CPU util" "RSS MB" "loss"
+printf "%-7s %5s %10s %10s %10s %8s %10s %9s %10s %8s\n" side round "ex/s" "tokens/s" "train s" "CPU util" "train util" "RSS MB" "tensors MB" "loss"
 for round in $(seq 1 "$rounds"); do
   for side in before after; do
     bin="$before"; [ "$side" = after ] && bin="$after"
     /usr/bin/time -f "TIME %U %S %e %M" "$bin" run "$work/job.lua" > "$work/out" 2> "$work/time" \
       || { cat "$work/out" "$work/time" >&2; echo "bench_levers: the $side run failed" >&2; exit 1; }
-    read -r _ ex tok secs loss < <(grep '^FIGURES' "$work/out")
+    read -r _ ex tok secs loss tcpu tmb < <(grep '^FIGURES' "$work/out")
     read -r _ user sys wall rss < <(grep '^TIME' "$work/time")
     util="$(python3 -c "print(f'{($user + $sys) / max($wall, 1e-9):.2f}')")"
-    printf "%-7s %5d %10s %10s %10s %8s %9d %8s\n" "$side" "$round" "$ex" "$tok" "$secs" "$util" "$((rss / 1024))" "$loss"
-    echo "$side $ex $tok $secs $util $((rss / 1024))" >> "$work/rows"
+    tutil="$(python3 -c "print(f'{$tcpu / max($secs, 1e-9):.2f}' if $tcpu >= 0 else 'nan')")"
+    tmb="$(python3 -c "print('$tmb' if $tmb >= 0 else 'nan')")"
+    printf "%-7s %5d %10s %10s %10s %8s %10s %9d %10s %8s\n" "$side" "$round" "$ex" "$tok" "$secs" "$util" "$tutil" "$((rss / 1024))" "$tmb" "$loss"
+    echo "$side $ex $tok $secs $util $tutil $((rss / 1024)) $tmb" >> "$work/rows"
   done
 done
 python3 - "$work/rows" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
-med = {side: [statistics.median(float(r[i]) for r in rows if r[0] == side) for i in range(1, 6)] for side in ("before", "after")}
-print(f"{'median':<7} {'':>5} " + " ".join(f"{x:>10}" for x in ("ex/s", "tokens/s", "train s", "CPU util", "RSS MB")))
+med = {side: [statistics.median(float(r[i]) for r in rows if r[0] == side) for i in range(1, 8)] for side in ("before", "after")}
+print(f"{'median':<7} {'':>5} " + " ".join(f"{x:>10}" for x in ("ex/s", "tokens/s", "train s", "CPU util", "train util", "RSS MB", "tensors MB")))
 for side in ("before", "after"):
     print(f"{side:<7} {'':>5} " + " ".join(f"{x:>10.2f}" for x in med[side]))
 print(f"{'after/before':<13} " + " ".join(f"{a / b:>10.2f}" for a, b in zip(med["after"], med["before"])))

@@ -8,10 +8,15 @@ final class CachedAttentionTests: XCTestCase {
     func testMatchesADoubleReferenceOnEveryISAAndThreadCount() {
         check(newQueries: 2, length: 7)
         check(newQueries: 9, length: 12)
+        // Decoding keys a vector's width at a time with a partial last block; head sizes whose values take the
+        // four-accumulator pass (64), that pass and a remainder (72), and a partial vector (20).
+        check(newQueries: 1, length: 37, headDim: 64)
+        check(newQueries: 3, length: 33, headDim: 72)
+        check(newQueries: 2, length: 16, headDim: 20)
     }
 
-    private func check(newQueries s: Int, length t: Int) {
-        let (batch, heads, kvHeads, d, capacity) = (2, 6, 2, 16, t + 2)
+    private func check(newQueries s: Int, length t: Int, headDim d: Int = 16) {
+        let (batch, heads, kvHeads, capacity) = (2, 6, 2, t + 2)
         let groups = heads / kvHeads
         var seed: UInt64 = 7
         func next() -> Float {
@@ -62,7 +67,7 @@ final class CachedAttentionTests: XCTestCase {
                         }
                     }
                     let worst = zip(out, expected).map { abs(Double($0) - $1) }.max()!
-                    XCTAssertLessThan(worst, 1e-5, "\(isa), \(threads) threads, \(s) queries")
+                    XCTAssertLessThan(worst, 1e-5, "\(isa), \(threads) threads, \(s) queries, length \(t), head \(d)")
                 }
             }
         }

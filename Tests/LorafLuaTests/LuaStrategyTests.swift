@@ -103,6 +103,7 @@ final class LuaStrategyTests: XCTestCase {
             after = model:parameter('bert.encoder.layer.0.attention.self.query.lora_A.mine'):reshape{-1}:totable()
             """)
         XCTAssertEqual(try lua.value("return result.steps").integerValue, 2)
+        XCTAssertEqual(try lua.value("return result.train_cpu_seconds > 0 and result.train_seconds > 0").booleanValue, true)
         XCTAssertEqual(try lua.value("return result.trainable_parameters").integerValue, 12 * 4 * (384 + 384) + 2 * 384 + 2)
         XCTAssertNotEqual(LorafLuaHarness.numbers(try lua.value("return before")), LorafLuaHarness.numbers(try lua.value("return after")))
     }

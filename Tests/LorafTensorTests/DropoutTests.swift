@@ -45,4 +45,20 @@ final class DropoutTests: XCTestCase {
         let dropped = Double(expected.filter { $0 == 0 }.count) / Double(count)
         XCTAssertEqual(dropped, 0.1, accuracy: 0.005, "about p of the elements are dropped")
     }
+
+    /// The backward draws the mask again from the forward's seeds (none is stored): the input's gradient is the
+    /// output's gradient times the forward's mask, bit for bit, also with other draws in between.
+    func testBackwardUsesTheForwardMask() throws {
+        let count = 65_536 + 77
+        let x = randomTensor([count], seed: 3, low: 0.5, high: 2)
+        var rng = RandomGenerator(seed: 12)
+        let y = try x.dropout(0.2, training: true, rng: &rng)
+        _ = try Tensor(repeating: 1, shape: [50]).dropout(0.5, training: true, rng: &rng)   // another draw
+        let g = randomTensor([count], seed: 4, grad: false)
+        try y.backward(seed: g)
+        let mask = referenceMask(count: count, p: 0.2, seed: 12)
+        let expected = zip(g.scalars, mask).map { $0 * $1 }
+        XCTAssertEqual(try XCTUnwrap(x.grad).scalars.map(\.bitPattern), expected.map(\.bitPattern))
+        XCTAssertEqual(y.scalars.map(\.bitPattern), zip(x.scalars, mask).map { $0 * $1 }.map(\.bitPattern))
+    }
 }

@@ -50,6 +50,14 @@ final class TrainerTests: XCTestCase {
         print(String(format: "short run: dev loss %.4f -> %.4f, accuracy %.3f -> %.3f, %.1f examples/s",
                      before.loss, after.loss, before["accuracy"]!, after["accuracy"]!, summary.examplesPerSecond))
         XCTAssertEqual(summary.steps, 50)
+        // The steps' CPU time: something was computed, by at most every core of the machine (plus clock slack).
+        XCTAssertGreaterThan(summary.trainCPUSeconds, 0)
+        // The tensors' peak: at least the trainable parameters with their gradients, within the process's peak RSS.
+        let trainable = model.trainableParameters.reduce(0) { $0 + $1.tensor.count } * MemoryLayout<Float>.stride
+        XCTAssertGreaterThanOrEqual(summary.peakTensorBytes, 2 * trainable)
+        XCTAssertLessThan(summary.peakTensorBytes, summary.peakRSSBytes)
+        XCTAssertLessThanOrEqual(summary.trainCPUSeconds,
+                                 summary.trainSeconds * Double(ProcessInfo.processInfo.activeProcessorCount) + 0.05)
         XCTAssertLessThan(after.loss, before.loss, "training lowers the dev loss")
         XCTAssertGreaterThan(after["accuracy"]!, 0.6, "beats chance (0.5) on unseen dev lines")
         let early = summary.lossHistory.prefix(5).map(\.value).reduce(0, +) / 5

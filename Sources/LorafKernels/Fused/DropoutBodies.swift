@@ -8,7 +8,7 @@ extension ISAFused {
     /// when that integer is below `threshold` and kept (mask `scale`) otherwise; out = x · mask. Advances `lanes` by
     /// ⌈count / 16⌉ words each. `lanes` holds the states of the eight xoshiro256** generators: lane j of its four
     /// vectors is generator j's four words.
-    package static func dropoutRun(_ x: UnsafePointer<Float>, mask: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+    package static func dropoutRun(_ x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>,
                                    count: Int, lanes: inout (SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>), threshold: UInt32, scale: Float) {
         var (s0, s1, s2, s3) = lanes
         defer { lanes = (s0, s1, s2, s3) }
@@ -32,12 +32,10 @@ extension ISAFused {
             }
             let keep = kept.replacing(with: 0, where: keys .< limit)
             if count - i >= 16 {
-                UnsafeMutableRawPointer(mask + i).storeBytes(of: keep, as: SIMD16<Float>.self)
                 let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
                 UnsafeMutableRawPointer(out + i).storeBytes(of: v * keep, as: SIMD16<Float>.self)
             } else {
                 for j in 0..<(count - i) {
-                    mask[i + j] = keep[j]
                     out[i + j] = x[i + j] * keep[j]
                 }
             }

@@ -36,7 +36,7 @@ protocol FusedKernelSet {
     static func addRun(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int)
     static func multiplyRun(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int)
     static func scaleShiftRun(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, scale: Float, shift: Float)
-    static func dropoutRun(_ x: UnsafePointer<Float>, mask: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+    static func dropoutRun(_ x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>,
                            count: Int, lanes: inout (SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>, SIMD8<UInt64>),
                            threshold: UInt32, scale: Float)
     static func attendOneQuery(q: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,

@@ -96,9 +96,11 @@ enum TrainingBindings: LuaBindings {
             run_dir and prints progress; every rank returns the same metrics. Returns a table of metrics (steps, \
             final_loss, eval_loss and eval_<metric> of the last evaluation (eval_accuracy, eval_macro_f1; \
             eval_perplexity, eval_generation_accuracy), best_<selection metric> (best_accuracy; best_perplexity or \
-            best_generation_accuracy), train_seconds, phase_seconds = {forward, backward, all_reduce, optimizer, \
+            best_generation_accuracy), train_seconds, train_cpu_seconds (user + system CPU seconds of all threads in \
+            the training steps), phase_seconds = {forward, backward, all_reduce, optimizer, \
             evaluation, checkpoint}, examples_per_second, \
-            tokens_per_second, peak_rss_mb, trainable_parameters, total_parameters, all_reduce_seconds, \
+            tokens_per_second, peak_rss_mb, peak_tensor_mb (the peak of tensor memory: parameters, activations, \
+            gradients, optimizer state), trainable_parameters, total_parameters, all_reduce_seconds, \
             all_reduce_bytes_per_step, evaluations = {...}).
             """) { args in
             let options = try args.options(1, keys: trainKeys)
@@ -355,9 +357,11 @@ enum TrainingBindings: LuaBindings {
     static func summaryTable(_ s: TrainingSummary, selection: (name: String, higherIsBetter: Bool)?) -> LuaValue {
         var fields: [String: LuaValue] = [
             "steps": .integer(s.steps), "epochs": .number(s.epochs), "final_loss": .number(s.finalLoss),
-            "train_seconds": .number(s.trainSeconds), "wall_seconds": .number(s.wallSeconds),
+            "train_seconds": .number(s.trainSeconds), "train_cpu_seconds": .number(s.trainCPUSeconds),
+            "wall_seconds": .number(s.wallSeconds),
             "examples_per_second": .number(s.examplesPerSecond), "tokens_per_second": .number(s.tokensPerSecond),
-            "peak_rss_mb": .number(Double(s.peakRSSBytes) / 1_048_576), "trainable_parameters": .integer(s.trainableParameters),
+            "peak_rss_mb": .number(Double(s.peakRSSBytes) / 1_048_576),
+            "peak_tensor_mb": .number(Double(s.peakTensorBytes) / 1_048_576), "trainable_parameters": .integer(s.trainableParameters),
             "total_parameters": .integer(s.totalParameters), "stopped_early": .boolean(s.stoppedEarly),
             "evaluations": .list(s.evaluations.map(evalTable)),
             "all_reduce_seconds": .number(s.allReduceSeconds), "all_reduce_bytes_per_step": .integer(s.allReduceBytesPerStep),

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 
 /// The memory behind one or more tensors: `count` Float32 values.
 ///
@@ -34,6 +35,7 @@ public final class TensorStorage {
         base = raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
         ownsMemory = true
         owner = nil
+        MemoryCounter.tensors.allocated(bytes)
     }
 
     /// Wraps memory that `owner` keeps alive (no copy). The caller promises `pointer` holds `count` Float32 values
@@ -76,8 +78,39 @@ public final class TensorStorage {
     }()
 
     deinit {
-        if ownsMemory { free(base) }
+        guard ownsMemory else { return }
+        free(base)
+        MemoryCounter.tensors.freed(Swift.max(count, 1) * MemoryLayout<Float>.stride)
     }
+
+    /// Bytes of tensor memory allocated and not yet freed (parameters, activations, gradients, optimizer state;
+    /// not memory-mapped or borrowed weights), now and at its peak since the last ``resetPeakLiveBytes()``.
+    public static var liveBytes: Int { MemoryCounter.tensors.live.load(ordering: .relaxed) }
+    public static var peakLiveBytes: Int { MemoryCounter.tensors.peak.load(ordering: .relaxed) }
+
+    /// Starts a new peak (``peakLiveBytes``) from the bytes live now.
+    public static func resetPeakLiveBytes() { MemoryCounter.tensors.resetPeak() }
+}
+
+/// Live and peak byte counts of owned tensor memory (relaxed atomics: one add per allocation and free).
+private final class MemoryCounter: Sendable {
+    static let tensors = MemoryCounter()
+    let live = Atomic<Int>(0)
+    let peak = Atomic<Int>(0)
+
+    func allocated(_ bytes: Int) {
+        let now = live.wrappingAdd(bytes, ordering: .relaxed).newValue
+        var seen = peak.load(ordering: .relaxed)
+        while now > seen {
+            let (exchanged, original) = peak.compareExchange(expected: seen, desired: now, ordering: .relaxed)
+            if exchanged { break }
+            seen = original
+        }
+    }
+
+    func freed(_ bytes: Int) { live.wrappingSubtract(bytes, ordering: .relaxed) }
+
+    func resetPeak() { peak.store(live.load(ordering: .relaxed), ordering: .relaxed) }
 }
 
 /// A flag that goes from false to true once, readable from any thread.

@@ -9,7 +9,7 @@ extension Tensor {
     /// `RandomGenerator(seed: w, stream: s + j)`, j < 8, stepped together (each word gives two 24-bit uniforms), w
     /// being the next word of `rng` (one draw per call). An element is dropped when its uniform falls below p
     /// (compared as integers: u < ⌈p·2²⁴⌉). A seed fixes the mask, whatever the thread count or CPU. Gradient: the
-    /// same mask and scale.
+    /// same mask and scale, drawn again in the backward from the same seeds (no mask is kept between the passes).
     /// - Throws: `TensorError.invalidArgument` when p is outside [0, 1).
     public func dropout(_ p: Float, training: Bool, rng: inout RandomGenerator) throws -> Tensor {
         guard p >= 0, p < 1 else { throw TensorError.invalidArgument(op: "dropout", message: "probability \(p) is outside [0, 1)") }
@@ -17,12 +17,15 @@ extension Tensor {
         let scale = 1 / (1 - p)
         // u/2²⁴ < p  ⟺  u < ⌈p·2²⁴⌉ for integer u (p·2²⁴ is exact in Double).
         let threshold = UInt32((Double(p) * 16_777_216).rounded(.up))
-        let mask = Tensor(uninitialized: shape), out = Tensor(uninitialized: shape)
+        let out = Tensor(uninitialized: shape)
         let x = contiguousData()
         let base = rng.next()
-        Kernels.dropout(x.data, mask: mask.data, out: out.data, count: count, threshold: threshold, scale: scale) { first in
-            (0..<8).map { RandomGenerator(seed: base, stream: UInt64(first + $0)).state }
+        let seedRun = { (first: Int) in (0..<8).map { RandomGenerator(seed: base, stream: UInt64(first + $0)).state } }
+        Kernels.dropout(x.data, out: out.data, count: count, threshold: threshold, scale: scale, seedRun: seedRun)
+        return Tensor.record(out, name: "dropout", inputs: [self]) { g, _ in
+            let gd = g.contiguousData(), dx = Tensor(uninitialized: gd.shape)
+            Kernels.dropout(gd.data, out: dx.data, count: gd.count, threshold: threshold, scale: scale, seedRun: seedRun)
+            return [dx]
         }
-        return Tensor.record(out, name: "dropout", inputs: [self]) { g, _ in [g.zipElements(mask) { Kernels.multiply($0, $1, $2, count: $3) }] }
     }
 }

@@ -66,12 +66,18 @@ public struct TrainingSummary {
     public var stoppedEarly: Bool
     /// Seconds spent in training steps (excluding evaluation and checkpoints) and in the whole fit.
     public var trainSeconds: Double
+    /// CPU seconds (user + system, all threads of the process) spent in those training steps: trainCPUSeconds /
+    /// trainSeconds is the number of cores the steps kept busy.
+    public var trainCPUSeconds: Double
     public var wallSeconds: Double
     public var examplesPerSecond: Double
     /// Real (non-padding) tokens per second of training.
     public var tokensPerSecond: Double
     /// The process's peak resident memory (VmHWM) in bytes.
     public var peakRSSBytes: Int
+    /// The peak of owned tensor memory during the fit (``TensorStorage/peakLiveBytes``): what the steps' tensors
+    /// needed at most, next to the process's peak RSS (which adds the runtime, mapped weights and the allocator's slack).
+    public var peakTensorBytes: Int
     public var trainableParameters: Int
     /// Every scalar of the model, quantized base weights included (PEFT's "all params").
     public var totalParameters: Int

@@ -35,7 +35,7 @@ final class TrainingSession {
     var lastCheckpointStep = -1
     var evalsWithoutImprovement = 0
     var stoppedEarly = false
-    var trainSeconds = 0.0, examplesSeen = 0, tokensSeen = 0
+    var trainSeconds = 0.0, trainCPUSeconds = 0.0, examplesSeen = 0, tokensSeen = 0
     var windowLoss = 0.0, windowSteps = 0, lastWindowLoss = Double.nan
     var phases = PhaseClock()
 
@@ -44,6 +44,7 @@ final class TrainingSession {
     /// - Throws: `TrainingError` for a bad config, an empty task or a model with nothing to train; run-folder I/O.
     init(trainer: Trainer) throws {
         self.trainer = trainer
+        TensorStorage.resetPeakLiveBytes()
         config = trainer.config
         group = trainer.processGroup
         try config.validate()
@@ -124,7 +125,7 @@ final class TrainingSession {
     /// The step stage: one optimiser step over the micro-batches `batches` (global indices; this rank takes its
     /// shard of each), then logging, callbacks and the evaluation and checkpoint due at this step.
     func takeStep(_ batches: [[Int]]) throws {
-        let t0 = ProgressReporter.monotonicSeconds()
+        let t0 = ProgressReporter.monotonicSeconds(), cpu0 = processCPUSeconds()
         let learningRate = try schedule.learningRate(atStep: step + 1)
         let normalizer = batches.reduce(0) { $0 + trainer.task.lossWeight($1) }
         if group.rank > 0 { context.rng = Trainer.dropoutGenerator(seed: config.seed, rank: group.rank, step: step) }
@@ -159,6 +160,7 @@ final class TrainingSession {
         examplesSeen += stepExamples
         tokensSeen += stepTokens
         trainSeconds += ProgressReporter.monotonicSeconds() - t0
+        trainCPUSeconds += processCPUSeconds() - cpu0
         try log(loss: stepLoss, learningRate: learningRate, gradientNorm: norm)
         if let every = config.evalEverySteps, step % every == 0 { try evaluate() }
         if let every = config.checkpointEverySteps, step % every == 0 { try checkpoint() }
@@ -249,10 +251,11 @@ final class TrainingSession {
         progress?.finish()
         return TrainingSummary(steps: step, epochs: epochNow, finalLoss: lastWindowLoss, lossHistory: lossHistory,
                                evaluations: evaluations, stoppedEarly: stoppedEarly, trainSeconds: trainSeconds,
+                               trainCPUSeconds: trainCPUSeconds,
                                wallSeconds: ProgressReporter.monotonicSeconds() - started,
                                examplesPerSecond: Double(examplesSeen) / max(trainSeconds, 1e-9),
                                tokensPerSecond: Double(tokensSeen) / max(trainSeconds, 1e-9),
-                               peakRSSBytes: peakResidentBytes(), trainableParameters: parameters.reduce(0) { $0 + $1.tensor.count },
+                               peakRSSBytes: peakResidentBytes(), peakTensorBytes: TensorStorage.peakLiveBytes, trainableParameters: parameters.reduce(0) { $0 + $1.tensor.count },
                                totalParameters: trainer.model.allParameters.reduce(0) { $0 + $1.tensor.count } + trainer.model.base.quantizedScalarCount,
                                allReduceSeconds: gradientSync.reduceSeconds, allReduceBytesPerStep: gradientSync.bytesPerCall,
                                phaseSeconds: phases.seconds)
