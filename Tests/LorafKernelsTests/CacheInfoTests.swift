@@ -39,6 +39,14 @@ final class CacheInfoTests: XCTestCase {
         XCTAssertEqual(CacheInfo(sysfsFolder: folder + "/absent", cpuid: false), CacheInfo.fallback)
     }
 
+    /// Without a sysfs folder each level comes from CPUID, or the fallback where CPUID has none.
+    func testCPUIDFillsWhatSysfsLacks() {
+        let info = CacheInfo(sysfsFolder: "/nonexistent/cache", cpuid: true)
+        XCTAssertEqual(info.l1d, CacheInfo.cpuidLevel(1) ?? CacheInfo.fallback.l1d)
+        XCTAssertEqual(info.l2, CacheInfo.cpuidLevel(2) ?? CacheInfo.fallback.l2)
+        XCTAssertEqual(info.l3, CacheInfo.cpuidLevel(3) ?? CacheInfo.fallback.l3)
+    }
+
     func testSizeSpellings() {
         XCTAssertEqual(CacheInfo.parseSize("48K"), 48 << 10)
         XCTAssertEqual(CacheInfo.parseSize("1280K"), 1280 << 10)
