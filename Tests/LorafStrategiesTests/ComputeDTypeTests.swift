@@ -53,8 +53,13 @@ final class ComputeDTypeTests: XCTestCase {
             let norm = reference.reduce(0) { $0 + $1 * $1 }.squareRoot()
             XCTAssertLessThanOrEqual(difference, 0.05 * norm, path)
         }
-        // Back in fp32 the model computes exactly as before.
+        // Back in fp32 the model computes exactly as before, and the frozen layers let go of their bf16 panels.
+        let panelBytes = { model.base.namedModules().reduce(0) { $0 + (($1.module as? BF16PanelHolder)?.bf16PanelBytes ?? 0) } }
+        model.computeDType = .bf16
+        _ = try model.forward(try miniLMBatch(), model.makeContext())
+        XCTAssertGreaterThan(panelBytes(), 0)
         XCTAssertEqual(try step(model, .fp32).logits, fp32.logits)
+        XCTAssertEqual(panelBytes(), 0)
     }
 
     /// Trainable linears (LoRA A/B, the classifier) stay fp32: with every parameter trainable, bf16 changes nothing.

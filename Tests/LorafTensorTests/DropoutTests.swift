@@ -61,4 +61,26 @@ final class DropoutTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(x.grad).scalars.map(\.bitPattern), expected.map(\.bitPattern))
         XCTAssertEqual(y.scalars.map(\.bitPattern), zip(x.scalars, mask).map { $0 * $1 }.map(\.bitPattern))
     }
+
+    /// `droppedLinear` keeps no dropped copy yet gives dropout-then-linear's values and gradients bit for bit, and
+    /// draws the same words of the generator; in evaluation it is the plain product.
+    func testDroppedLinearEqualsDropoutThenLinear() throws {
+        let weight = randomTensor([16, 40], seed: 6)
+        func run(fused: Bool, training: Bool) throws -> (y: [Float], dx: [Float], dw: [Float], next: UInt64) {
+            let x = randomTensor([3, 7, 40], seed: 5)
+            weight.zeroGrad()
+            var rng = RandomGenerator(seed: 9)
+            let y = fused ? try x.droppedLinear(0.3, training: training, rng: &rng, weight: weight)
+                          : try x.dropout(0.3, training: training, rng: &rng).linear(weight: weight)
+            try y.backward(seed: randomTensor(y.shape, seed: 8, grad: false))
+            return (y.scalars, try XCTUnwrap(x.grad).scalars, try XCTUnwrap(weight.grad).scalars, rng.next())
+        }
+        for training in [true, false] {
+            let (fused, plain) = (try run(fused: true, training: training), try run(fused: false, training: training))
+            XCTAssertEqual(fused.y.map(\.bitPattern), plain.y.map(\.bitPattern), "values, training \(training)")
+            XCTAssertEqual(fused.dx.map(\.bitPattern), plain.dx.map(\.bitPattern), "dx, training \(training)")
+            XCTAssertEqual(fused.dw.map(\.bitPattern), plain.dw.map(\.bitPattern), "dW, training \(training)")
+            XCTAssertEqual(fused.next, plain.next, "the same draws, training \(training)")
+        }
+    }
 }

@@ -14,6 +14,10 @@ final class TensorTests: XCTestCase {
         let sm = try Tensor(shape: [1, 3], scalars: [0, 0, 0]).softmax(mask: Tensor(shape: [3], scalars: [0, 0, -Float.infinity]))
         assertClose(sm.scalars, [0.5, 0.5, 0])
         XCTAssertEqual(String(describing: a), "Tensor [2, 2] [[1, 2], [3, 4]]")
+        // Scaling keeps the sign of zero (x · s, as torch); a shift is added after the product.
+        let signed = try Tensor(shape: [3], scalars: [-0.0, 0, -1.5])
+        XCTAssertEqual((signed * 2).scalars.map(\.bitPattern), [Float(-0.0), 0, -3].map(\.bitPattern))
+        XCTAssertEqual(signed.affine(scale: 2, shift: 1).scalars, [1, 1, -2])
     }
 
     func testBackwardAccumulatesUntilZeroed() throws {

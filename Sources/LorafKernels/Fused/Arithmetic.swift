@@ -17,8 +17,8 @@ extension Kernels {
         }
     }
 
-    /// y = x · scale + shift over `count` floats (rounded as that expression: no fused multiply-add), in parallel
-    /// chunks (y may alias x).
+    /// y = x · scale + shift over `count` floats (rounded as that expression: no fused multiply-add; with shift = 0
+    /// just x · scale, so a −0 product stays −0), in parallel chunks (y may alias x).
     public static func scaleShift(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, scale: Float, shift: Float) {
         let set = fused
         Parallel.forEach(count: count, grain: elementGrain) { span in

@@ -2,7 +2,7 @@ extension Kernels {
     /// Below this many rows of x the forward of a block-quantized matrix decodes each block into registers and
     /// takes dot products with up to four rows of x (`ISAQuant.linear`); from it on, panels of W are dequantized
     /// and multiplied by the SGEMM kernel. Not tuned on a quiet machine yet (docs/kernels.md). Layers computing in
-    /// bf16 keep the direct path below it too (reading 4-bit blocks beats reading 16-bit panels when x has few rows).
+    /// bf16 keep the fp32 paths below `QuantizedLinear.bf16PanelMinimumRows` rows (LorafModels).
     public static let directQuantRowLimit = 8
     /// Floats of W dequantized at a time on the SGEMM path (512 KiB: the panel and its packed copy stay in L2).
     static let quantPanelFloats = 1 << 17

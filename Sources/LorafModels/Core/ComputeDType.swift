@@ -1,6 +1,14 @@
 import Foundation
 import LorafKernels
 
+/// A layer that keeps bf16 panels of a frozen weight once a bf16 pass made them (``Linear``, ``QuantizedLinear``):
+/// back in fp32 they are dead weight, and ``releaseBF16Panels()`` drops them (made again by the next bf16 pass).
+public protocol BF16PanelHolder: AnyObject {
+    /// Bytes of bf16 panels held now (0 when none).
+    var bf16PanelBytes: Int { get }
+    func releaseBF16Panels()
+}
+
 /// The number format frozen linear layers compute in (`compute_dtype` in Lua, `TrainingConfig.computeDType`).
 ///
 /// - `fp32`: everything in Float32 (the default).

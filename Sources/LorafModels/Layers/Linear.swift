@@ -57,19 +57,30 @@ public final class Linear: UnaryModule {
     /// x [..., in] → [..., out]. With `context.frozenLinearsInBF16` and a weight that does not require a gradient
     /// (frozen), from the weight's bf16 panels (``bf16Panels()``); otherwise in Float32.
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
-        if context.frozenLinearsInBF16, !weight.requiresGrad { return try x.bf16Linear(bf16Panels(), bias: bias) }
+        if computesInBF16(context) { return try x.bf16Linear(bf16Panels(), bias: bias) }
         return try x.linear(weight: weight, bias: bias, panels: context.frozenWeightPanels)
+    }
+
+    /// forward(dropout(x, p)) (x [..., in]): a LoRA down-projection of its dropped input. When training with p > 0
+    /// in Float32 without a bias, the dropped copy of x is not kept for the backward
+    /// (``Tensor/droppedLinear(_:training:rng:weight:)``: the mask is drawn again); the same values and gradients.
+    public func forwardDropped(_ x: Tensor, p: Float, _ context: ForwardContext) throws -> Tensor {
+        guard context.training, p > 0, bias == nil, !computesInBF16(context) else {
+            return try forward(context.dropout(x, p), context)
+        }
+        return try x.droppedLinear(p, training: true, rng: &context.rng, weight: weight)
     }
 
     /// y + scale · forward(x) (y [..., out], x [..., in]): a LoRA up-projection added to the base output. In Float32
     /// without a bias this is one SGEMM accumulating into a copy of y (``Tensor/addingScaledLinear(_:weight:scale:)``);
     /// otherwise the product, the scaling and the sum one after the other. Equal up to float rounding.
     public func forwardAdding(to y: Tensor, _ x: Tensor, scale: Float, _ context: ForwardContext) throws -> Tensor {
-        if bias != nil || (context.frozenLinearsInBF16 && !weight.requiresGrad) {
-            return try y + forward(x, context) * scale
-        }
+        if bias != nil || computesInBF16(context) { return try y + forward(x, context) * scale }
         return try y.addingScaledLinear(x, weight: weight, scale: scale)
     }
+
+    /// Whether this pass computes the layer from bf16 panels: a frozen weight with `context.frozenLinearsInBF16`.
+    private func computesInBF16(_ context: ForwardContext) -> Bool { context.frozenLinearsInBF16 && !weight.requiresGrad }
 
     /// The weight in bf16 panels for `compute_dtype = "bf16"` passes: packed from `weight` at the first call and kept
     /// (4 bytes per weight) until the weight's storage is written (`TensorStorage.version`: `assign`, an optimiser,
@@ -82,4 +93,9 @@ public final class Linear: UnaryModule {
     }
 
     private var bf16: (panels: BF16LinearWeight, version: Int)?
+}
+
+extension Linear: BF16PanelHolder {
+    public var bf16PanelBytes: Int { bf16?.panels.byteCount ?? 0 }
+    public func releaseBF16Panels() { bf16 = nil }
 }

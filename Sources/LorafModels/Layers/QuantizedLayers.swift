@@ -26,16 +26,27 @@ public final class QuantizedLinear: UnaryModule, LinearLayer {
         throw ModelError.invalid("cannot merge into a \(weight.format) weight in place (its blocks would need requantizing)")
     }
 
+    /// Rows of x from which a bf16 pass over a block-quantized weight uses its bf16 panels. The panels are kept once
+    /// made (4 bytes per weight, 8 times a Q4 block's size), so a layer that only ever sees a few rows (decoding, or
+    /// an output layer evaluated at a handful of labelled positions: SmolLM2's 49,152 × 576 head would keep 113 MB)
+    /// streams its blocks in fp32 instead.
+    public static let bf16PanelMinimumRows = 64
+
     /// x [..., in] → [..., out]: from the blocks, or with `context.frozenLinearsInBF16` from the weight's bf16 panels
     /// (``QuantizedWeight/bf16Panels()``, packed at the first such pass) — except for block formats with fewer than
-    /// `Kernels.directQuantRowLimit` rows of x (decoding), which stream the blocks as in fp32.
+    /// ``bf16PanelMinimumRows`` rows of x, which stream the blocks as in fp32.
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
         let rows = x.count / Swift.max(inFeatures, 1)
-        if context.frozenLinearsInBF16, !weight.format.isBlockQuantized || rows >= Kernels.directQuantRowLimit {
+        if context.frozenLinearsInBF16, !weight.format.isBlockQuantized || rows >= Self.bf16PanelMinimumRows {
             return try x.bf16Linear(weight.bf16Panels(), bias: bias)
         }
         return try x.quantizedLinear(weight, bias: bias, activations: context.activationPrecision)
     }
+}
+
+extension QuantizedLinear: BF16PanelHolder {
+    public var bf16PanelBytes: Int { weight.bf16PanelBytes }
+    public func releaseBF16Panels() { weight.releaseBF16Panels() }
 }
 
 /// A frozen token table in ggml blocks (GGUF `token_embd.weight`, often Q8_0): ids [...] → [..., dim], each row

@@ -164,8 +164,13 @@ public final class AdaptedModel {
     // MARK: Running
 
     /// The format frozen linear layers compute in (``ComputeDType``), given to every pass's context by
-    /// ``forward(_:_:)``. Default fp32.
-    public var computeDType = ComputeDType.fp32
+    /// ``forward(_:_:)``. Default fp32. Setting fp32 releases the bf16 panels the layers kept (``BF16PanelHolder``).
+    public var computeDType = ComputeDType.fp32 {
+        didSet {
+            guard computeDType == .fp32 else { return }
+            for (_, module) in base.namedModules() { (module as? BF16PanelHolder)?.releaseBF16Panels() }
+        }
+    }
 
     /// The forward pass with the active adapter (or, per example, `input.adapterNames`), frozen linears computing in
     /// ``computeDType``.

@@ -81,8 +81,9 @@ public final class LoRALinear: UnaryModule, AdapterWrapper {
     public override func forward(_ x: Tensor, _ context: ForwardContext) throws -> Tensor {
         var y = try baseLayer.forward(x, context)
         for name in context.adaptersInUse where scaling[name] != nil && !mergedAdapters.contains(name) {
-            let input = try context.dropout(x, dropout[name] ?? 0), s = scaling[name] ?? 0
-            let h = try loraA.child(name).forward(input, context), up = try loraB.child(name)
+            let (down, p, s) = (try loraA.child(name), dropout[name] ?? 0, scaling[name] ?? 0)
+            let h = try (down as? Linear)?.forwardDropped(x, p: p, context) ?? down.forward(context.dropout(x, p), context)
+            let up = try loraB.child(name)
             let mask = try context.rowMask(for: name, like: x)
             if mask == nil, let up = up as? Linear {
                 y = try up.forwardAdding(to: y, h, scale: s, context)  // one SGEMM into y's copy

@@ -62,6 +62,11 @@ public final class QuantizedWeight {
 
     private var bf16: BF16LinearWeight?
 
+    /// Bytes of bf16 panels held now (0 before the first ``bf16Panels()`` or after ``releaseBF16Panels()``).
+    public var bf16PanelBytes: Int { bf16?.byteCount ?? 0 }
+    /// Drops the bf16 panels (``bf16Panels()`` makes them again when asked).
+    public func releaseBF16Panels() { bf16 = nil }
+
     /// Bytes held.
     public var byteCount: Int { rows * matrix.rowBytes }
 

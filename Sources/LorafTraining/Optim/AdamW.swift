@@ -1,4 +1,5 @@
 import Foundation
+import LorafKernels
 import LorafTensor
 
 /// Adam with decoupled weight decay (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019),
@@ -56,13 +57,15 @@ public final class AdamW: Optimizer {
         for parameter in updatable {
             try requireStateShape(moments[parameter.name]?.expAvg, of: parameter)
         }
-        for parameter in updatable {
+        let slots = updatable.map { parameter -> Moments in
             var slot = moments[parameter.name] ?? Moments(expAvg: Tensor(zeros: parameter.tensor.shape),
                                                           expAvgSq: Tensor(zeros: parameter.tensor.shape), step: 0)
             slot.step += 1
-            update(parameter, slot, learningRate: learningRate)
             moments[parameter.name] = slot
+            return slot
         }
+        // Parameters are independent: updated in parallel, each by the same element loop (the same bits).
+        Parallel.forEach(chunks: updatable.count) { update(updatable[$0], slots[$0], learningRate: learningRate) }
     }
 
     /// The element loop for one parameter at `slot.step` (already incremented).

@@ -1,3 +1,4 @@
+import LorafKernels
 import LorafTensor
 
 /// What ``clipGradientNorm(_:maxNorm:)`` measured and did.
@@ -15,7 +16,8 @@ public struct GradientNorm: Equatable, Sendable {
 /// Clips gradients by their global norm, as `torch.nn.utils.clip_grad_norm_` (2-norm, `error_if_nonfinite=False`,
 /// but reporting a non-finite norm instead of scaling by NaN):
 /// `total = √Σ‖g‖²`, `coef = maxNorm / (total + 1e-6)`, and every gradient is multiplied by `coef` when
-/// `coef < 1`. Squares are summed in Double, in parameter order then element order (deterministic).
+/// `coef < 1`. Squares are summed in Double, each parameter's in element order (the parameters in parallel), then
+/// the parameters' sums in parameter order (deterministic).
 /// Parameters whose `grad` is nil are skipped.
 /// - Parameters:
 ///   - parameters: the trainable parameters; gradients of any shape.
@@ -36,14 +38,18 @@ public func clipGradientNorm(_ parameters: [NamedParameter], maxNorm: Double) th
             grads.append(dense)
         }
     }
-    let total = grads.reduce(0) { $0 + sumOfSquares($1.data, count: $1.count) }.squareRoot()
+    var sums = [Double](repeating: 0, count: grads.count)
+    sums.withUnsafeMutableBufferPointer { sums in
+        Parallel.forEach(chunks: grads.count) { sums[$0] = sumOfSquares(grads[$0].data, count: grads[$0].count) }
+    }
+    let total = sums.reduce(0, +).squareRoot()
     guard total.isFinite else { return GradientNorm(norm: total, scale: 1) }
     let coefficient = maxNorm / (total + 1e-6)
     guard coefficient < 1 else { return GradientNorm(norm: total, scale: 1) }
     let factor = Float(coefficient)
-    for grad in grads {
-        let g = grad.data
-        for i in 0..<grad.count { g[i] *= factor }
+    Parallel.forEach(chunks: grads.count) { index in
+        let g = grads[index].data
+        for i in 0..<grads[index].count { g[i] *= factor }
     }
     return GradientNorm(norm: total, scale: coefficient)
 }
