@@ -38,3 +38,28 @@ int loraf_detect_bf16(void) {
     return 0;
 #endif
 }
+
+int loraf_cache_level(int level, unsigned int *bytes, unsigned int *ways) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    // Leaf 4 (Intel) and leaf 0x8000001D (AMD, with TopologyExtensions) share one format per sub-leaf:
+    // EAX[4:0] type (0 = no more caches, 1 data, 2 instruction, 3 unified), EAX[7:5] level; EBX[31:22] ways − 1,
+    // EBX[21:12] partitions − 1, EBX[11:0] line size − 1; ECX sets − 1.
+    const unsigned int leaves[2] = {4, 0x8000001Du};
+    for (int l = 0; l < 2; l++) {
+        unsigned int eax, ebx, ecx, edx;
+        if (__get_cpuid_max(leaves[l] & 0x80000000u, 0) < leaves[l]) continue;
+        for (unsigned int sub = 0; sub < 16; sub++) {
+            __cpuid_count(leaves[l], sub, eax, ebx, ecx, edx);
+            const unsigned int type = eax & 0x1f;
+            if (type == 0) break;
+            if (type == 2 || (int)((eax >> 5) & 0x7) != level) continue;
+            const unsigned int w = ((ebx >> 22) & 0x3ff) + 1;
+            *bytes = w * (((ebx >> 12) & 0x3ff) + 1) * ((ebx & 0xfff) + 1) * (ecx + 1);
+            *ways = w;
+            return 1;
+        }
+    }
+#endif
+    (void)level; (void)bytes; (void)ways;
+    return 0;
+}

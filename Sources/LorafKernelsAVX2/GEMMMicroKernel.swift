@@ -14,7 +14,8 @@ extension ISAGEMM {
     /// - Parameters:
     ///   - a: op(A)'s block, element (i, p) at `a[i·aRowStride + p·aDepthStride]`: either ⌈mc/mr⌉ packed
     ///     panels, each [kc][mr] (aRowStride 1, aDepthStride mr, panels kc·mr apart, rows past mc zero-filled),
-    ///     or a row-major matrix read in place (aRowStride lda, aDepthStride 1; rows past mc are never read).
+    ///     or a matrix read in place: row-major (aRowStride lda, aDepthStride 1) or transposed (aRowStride 1,
+    ///     aDepthStride lda); rows past mc are never read.
     ///   - packedB: ⌈nc/nr⌉ panels, each [kc][nr], columns past nc zero-filled.
     ///   - c: the top-left element of the C block, row stride `ldc` (floats).
     ///   - beta: 0 means C is written without being read.
@@ -22,9 +23,9 @@ extension ISAGEMM {
                                     a: UnsafePointer<Float>, aRowStride: Int, aDepthStride: Int,
                                     packedB: UnsafePointer<Float>,
                                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
-        // Packed panels (aDepthStride mr) hold mr rows each, kc·mr floats apart; rows read in place
-        // (aDepthStride 1) are aRowStride apart.
-        let panelStride = aDepthStride == 1 ? mr * aRowStride : mr * kc
+        // Packed panels (aRowStride 1, aDepthStride mr) hold mr rows each, kc·mr floats apart; rows read in place
+        // are aRowStride apart. (A transposed op(A) read in place with lda = mr has m ≤ mr: one panel, no stride.)
+        let panelStride = aRowStride == 1 && aDepthStride == mr ? mr * kc : mr * aRowStride
         var jr = 0
         while jr < nc {
             let cols = min(nr, nc - jr)

@@ -141,3 +141,28 @@ final class SGEMMTests: XCTestCase {
         }
     }
 }
+
+extension SGEMMTests {
+    /// The contiguous-lane branch (op(A)ᵀ panels, op(B) of an NN product) walks the depth once, copying each step's
+    /// run into every panel and prefetching ahead: every element lands where the packing rule puts it.
+    func testContiguousLanePackingPlacesEveryElement() {
+        for (lanes, depth, width) in [(97, 40, 6), (6, 3, 6), (70, 9, 32), (5, 17, 8)] {
+            let depthStride = lanes + 5
+            let source: [Float] = (0..<(depth * depthStride)).map { Float($0) * 0.25 + 1 }
+            let panels = (lanes + width - 1) / width
+            var packed = [Float](repeating: .nan, count: panels * width * depth)
+            GEMMPacking.packPanels(source, depthStride: depthStride, laneStride: 1, depth: depth, lanes: lanes,
+                                   width: width, into: &packed)
+            var expected: [Float] = []
+            for panel in 0..<panels {
+                for p in 0..<depth {
+                    for l in 0..<width {
+                        let lane = panel * width + l
+                        expected.append(lane < lanes ? source[p * depthStride + lane] : 0)
+                    }
+                }
+            }
+            XCTAssertEqual(packed.map(\.bitPattern), expected.map(\.bitPattern), "lanes \(lanes) depth \(depth) width \(width)")
+        }
+    }
+}

@@ -19,6 +19,11 @@ int loraf_detect_vnni(void);
 /// loraf_detect_isa() found usable (OS state included), else 0.
 int loraf_detect_bf16(void);
 
+/// The data (or unified) cache of `level` (1, 2, 3) as CPUID describes it (leaf 4 on Intel, leaf 0x8000001D on AMD):
+/// writes its size in bytes and its associativity, returns 1; returns 0 (writing nothing) when CPUID has no such
+/// cache or no such leaf (and always off x86-64).
+int loraf_cache_level(int level, unsigned int *bytes, unsigned int *ways);
+
 #if defined(__x86_64__)
 
 /// Sixteen floats (one zmm register); imports into Swift as SIMD16<Float>.

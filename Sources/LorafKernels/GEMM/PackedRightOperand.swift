@@ -1,5 +1,6 @@
 /// Where `Kernels.sgemm` puts a packed op(B) [k × n]: column blocks of at most `nc` columns one after another (the
-/// block starting at column jc from float jc·k), each as depth blocks of `kc` steps of nr-column panels.
+/// block starting at column jc from float jc·k), each as depth blocks of `kc` steps (the last one shallower when kc
+/// does not divide k) of nr-column panels.
 struct PackedOperandLayout: Equatable {
     let nr: Int
     let kc: Int
@@ -9,9 +10,16 @@ struct PackedOperandLayout: Equatable {
     /// it is all of n.
     let nc: Int
 
+    /// The layout `sgemm` uses for op(B) [k × n] with `kernel`: depth blocks of `kernel.blocking.depthBlock(k: k)`.
     init(kernel: GEMMKernel, k: Int, n: Int) {
+        self.init(kernel: kernel, k: k, n: n, kc: kernel.blocking.depthBlock(k: k))
+    }
+
+    /// A layout with depth blocks of `kc` (≥ 1): for a depth slice of a deeper product (rows of B taken panel by
+    /// panel) whose sums must run as in one `sgemm` over the whole depth, give that product's depth block.
+    init(kernel: GEMMKernel, k: Int, n: Int, kc: Int) {
         nr = kernel.nr
-        kc = kernel.kc
+        self.kc = kc
         self.k = k
         self.n = n
         nc = min(n, max(kernel.nr, (1 << 22) / k / kernel.nr * kernel.nr))
@@ -39,9 +47,14 @@ extension Kernels {
 
         /// Packs op(B): B stored [k × n] (ldb ≥ n), or [n × k] (ldb ≥ k) when `transB`, as `sgemm` reads it.
         /// Requires k ≥ 1 and n ≥ 1.
-        public init(transB: Bool, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int) {
+        public convenience init(transB: Bool, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int) {
+            self.init(kernel: .current, transB: transB, k: k, n: n, b: b, ldb: ldb)
+        }
+
+        /// Packs op(B) for `kernel` (tests pass kernels blocked for other caches; `kernel` must be for `CPU.isa`).
+        init(kernel: GEMMKernel, transB: Bool, k: Int, n: Int, b: UnsafePointer<Float>, ldb: Int) {
             precondition(k >= 1 && n >= 1, "a packed operand needs k ≥ 1 and n ≥ 1 (got k = \(k), n = \(n))")
-            let isa = CPU.isa, layout = PackedOperandLayout(kernel: .forISA(CPU.isa), k: k, n: n)
+            let isa = CPU.isa, layout = PackedOperandLayout(kernel: kernel, k: k, n: n)
             let floatCount = layout.columnBlocks.reduce(0) { $0 + layout.floats(columns: $1.columns) }
             let raw = UnsafeMutableRawPointer.allocate(byteCount: floatCount * MemoryLayout<Float>.stride, alignment: 64)
             let storage = raw.bindMemory(to: Float.self, capacity: floatCount)
@@ -72,6 +85,12 @@ extension Kernels {
     /// Requires `packedB.isCurrent` (a precondition: pack again after changing `CPU.isa`).
     public static func sgemm(transA: Bool, m: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
                              packedB: PackedRightOperand, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        sgemm(kernel: .current, transA: transA, m: m, alpha: alpha, a: a, lda: lda, packedB: packedB, beta: beta, c: c, ldc: ldc)
+    }
+
+    /// The packed-B `sgemm` with `kernel`'s chunking (the depth blocks are the packed operand's).
+    static func sgemm(kernel: GEMMKernel, transA: Bool, m: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                      packedB: PackedRightOperand, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         precondition(packedB.isCurrent, "the packed operand was made for another ISA than CPU.isa")
         let (k, n) = (packedB.k, packedB.n)
         guard m > 0 else { return }
@@ -79,10 +98,9 @@ extension Kernels {
             scale(c, rows: m, cols: n, ldc: ldc, by: beta)
             return
         }
-        let kernel = GEMMKernel.current
         let parallel = m * n * k >= 1 << 18
         for (jc, columns) in packedB.layout.columnBlocks {
-            multiplyColumnBlock(kernel, transA: transA, m: m, k: k, alpha: alpha, a: a, lda: lda, packedB: packedB.block(at: jc),
+            multiplyColumnBlock(kernel, packedB.layout, transA: transA, m: m, alpha: alpha, a: a, lda: lda, packedB: packedB.block(at: jc),
                                 columns: columns, beta: beta, c: c + jc, ldc: ldc, parallel: parallel)
         }
     }

@@ -10,27 +10,35 @@ extension Kernels {
     /// C is [m×n] with ldc ≥ n. `beta == 0` means C is not read (it may hold NaN). Sizes ≤ 0 mean an
     /// empty matrix: nothing happens when m or n ≤ 0, and C = beta · C when k ≤ 0.
     ///
-    /// Goto/BLIS blocking: op(B) is packed once per call (in parallel) into nr-column panels, then row
-    /// blocks of C are spread over `Parallel.threadCount` threads, each running the `CPU.isa` micro-kernel on
-    /// its rows of op(A): read in place when A is row-major, packed into mr-row panels per kc-deep block when
-    /// `transA` (see docs/kernels.md). A B used again and again (a frozen weight) can be packed once instead:
+    /// Goto/BLIS blocking (`GEMMBlocking`: depth blocks from the L1 size, chunks of C from the L2 size): op(B) is
+    /// packed once per call (in parallel) into nr-column panels, then chunks of C (rows × columns) are spread over
+    /// `Parallel.threadCount` threads, each running the `CPU.isa` micro-kernel on its rows of op(A): read in place when
+    /// A is row-major (or small and transposed), else packed into mr-row panels per depth block (see
+    /// docs/kernels.md). A B used again and again (a frozen weight) can be packed once instead:
     /// ``PackedRightOperand`` and ``sgemm(transA:m:alpha:a:lda:packedB:beta:c:ldc:)``.
     public static func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                              beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        sgemm(kernel: .current, transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+              b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+
+    /// `sgemm` with `kernel`'s tile and blocking (tests pass kernels blocked for other caches).
+    static func sgemm(kernel: GEMMKernel, transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         guard m > 0, n > 0 else { return }
         guard k > 0, alpha != 0 else {
             scale(c, rows: m, cols: n, ldc: ldc, by: beta)
             return
         }
-        let kernel = GEMMKernel.current
         let parallel = m * n * k >= 1 << 18
         let layout = PackedOperandLayout(kernel: kernel, k: k, n: n)
         let packedBBuffer = KernelThreadState.current.packedB
         for (jc, ncb) in layout.columnBlocks {
             let packedB = packedBBuffer.floats(layout.floats(columns: ncb))
             packColumnBlock(layout, transB: transB, b: b, ldb: ldb, jc: jc, columns: ncb, into: packedB, parallel: parallel)
-            multiplyColumnBlock(kernel, transA: transA, m: m, k: k, alpha: alpha, a: a, lda: lda, packedB: packedB,
+            multiplyColumnBlock(kernel, layout, transA: transA, m: m, alpha: alpha, a: a, lda: lda, packedB: packedB,
                                 columns: ncb, beta: beta, c: c + jc, ldc: ldc, parallel: parallel)
         }
     }
@@ -55,41 +63,42 @@ extension Kernels {
         }
     }
 
-    /// C[m × columns] = alpha · op(A) · packedB + beta · C for one packed column block: row blocks of C spread over
-    /// the threads (split further by columns when there are too few rows to share), op(A) read in place when
-    /// row-major and packed per kc-deep block when `transA`.
-    static func multiplyColumnBlock(_ kernel: GEMMKernel, transA: Bool, m: Int, k: Int, alpha: Float,
-                                    a: UnsafePointer<Float>, lda: Int, packedB: UnsafePointer<Float>, columns ncb: Int,
-                                    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, parallel: Bool) {
-        let (mr, nr, kc, mc) = (kernel.mr, kernel.nr, kernel.kc, kernel.mc)
-        // op(A)(i, p) as a (depth stride, lane stride) pair for packPanels.
-        let aStrides = transA ? (depth: lda, lane: 1) : (depth: 1, lane: lda)
-        let paddedCols = (ncb + nr - 1) / nr * nr, panels = paddedCols / nr
-        let rowBlocks = (m + mc - 1) / mc
-        let wantedChunks = parallel ? 4 * Parallel.threadCount : 1
-        let columnSplits = min(panels, max(1, wantedChunks / rowBlocks))
-        let panelsPerSplit = (panels + columnSplits - 1) / columnSplits
-        run(chunks: rowBlocks * columnSplits, parallel: parallel) { index in
-            let i0 = index / columnSplits * mc
-            let firstCol = index % columnSplits * panelsPerSplit * nr
-            guard firstCol < ncb else { return }
-            let mcb = min(mc, m - i0), cols = min(panelsPerSplit * nr, ncb - firstCol)
-            // A row-major op(A) is read in place (rows lda apart, depth contiguous): the micro-kernel's
-            // broadcasts need no packed copy. A transposed one is packed per kc-deep block.
-            let packedA = transA ? KernelThreadState.current.packedA.floats((mcb + mr - 1) / mr * mr * kc) : nil
+    /// C[m × columns] = alpha · op(A) · packedB + beta · C for one column block packed as `layout` says: chunks of C
+    /// (`GEMMBlocking.plan`) spread over the threads, each walking the depth blocks; op(A) read in place when
+    /// row-major, or transposed but small (`GEMMBlocking.inPlaceTransposedBytes`), else packed per depth block.
+    static func multiplyColumnBlock(_ kernel: GEMMKernel, _ layout: PackedOperandLayout, transA: Bool, m: Int,
+                                    alpha: Float, a: UnsafePointer<Float>, lda: Int, packedB: UnsafePointer<Float>,
+                                    columns ncb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                    parallel: Bool) {
+        let (mr, nr, kc, k) = (kernel.mr, kernel.nr, layout.kc, layout.k)
+        let paddedCols = (ncb + nr - 1) / nr * nr
+        let plan = kernel.blocking.plan(m: m, panels: paddedCols / nr, kc: kc,
+                                        wantedChunks: parallel ? 4 * Parallel.threadCount : 1)
+        // op(A)ᵀ is read in place (six consecutive floats per depth step, rows lda apart) when the cache lines one
+        // depth block touches fit in half of L1; otherwise each depth step would land on a new line, 4 KiB apart
+        // for the usual widths, and it is packed.
+        let lineFloats = 16, lines = (min(plan.rows, m) + lineFloats - 1) / lineFloats
+        let packA = transA && kc * lines * lineFloats * MemoryLayout<Float>.stride > kernel.blocking.inPlaceTransposedBytes
+        run(chunks: plan.rowBlocks * plan.pieces, parallel: parallel) { index in
+            // Column-piece order: consecutive chunks read the same B piece.
+            let i0 = index % plan.rowBlocks * plan.rows
+            let firstCol = index / plan.rowBlocks * plan.panels * nr
+            let mcb = min(plan.rows, m - i0), cols = min(plan.panels * nr, ncb - firstCol)
+            let packedA = packA ? KernelThreadState.current.packedA.floats((mcb + mr - 1) / mr * mr * kc) : nil
             var pc = 0
             while pc < k {
                 let kcb = min(kc, k - pc)
                 let blockB = packedB + pc * paddedCols + firstCol * kcb
                 let blockC = c + i0 * ldc + firstCol
+                let chunkBeta = pc == 0 ? beta : 1
                 if let packedA {
-                    GEMMPacking.packPanels(a + i0 * aStrides.lane + pc * aStrides.depth,
-                                           depthStride: aStrides.depth, laneStride: aStrides.lane, depth: kcb,
+                    GEMMPacking.packPanels(a + i0 + pc * lda, depthStride: lda, laneStride: 1, depth: kcb,
                                            lanes: mcb, width: mr, into: packedA)
-                    kernel.macroKernel(mcb, cols, kcb, packedA, 1, mr, blockB, blockC, ldc, alpha, pc == 0 ? beta : 1)
+                    kernel.macroKernel(mcb, cols, kcb, packedA, 1, mr, blockB, blockC, ldc, alpha, chunkBeta)
+                } else if transA {
+                    kernel.macroKernel(mcb, cols, kcb, a + i0 + pc * lda, 1, lda, blockB, blockC, ldc, alpha, chunkBeta)
                 } else {
-                    kernel.macroKernel(mcb, cols, kcb, a + i0 * lda + pc, lda, 1, blockB, blockC, ldc, alpha,
-                                       pc == 0 ? beta : 1)
+                    kernel.macroKernel(mcb, cols, kcb, a + i0 * lda + pc, lda, 1, blockB, blockC, ldc, alpha, chunkBeta)
                 }
                 pc += kc
             }

@@ -84,14 +84,15 @@ extension Kernels {
         // Panels are depth blocks of one product, so they run one after the other, each spread over the threads.
         // Each is dequantized straight into the SGEMM's packed layout of op(B) = W[rows, :] (no row-major copy) and
         // is whole kc blocks deep, so the sums run in the order of one sgemm over all of W.
-        let kernel = GEMMKernel.current, rowsPerPanel = panelRows(weight, multiple: kernel.kc, spread: false)
+        let kernel = GEMMKernel.current, kc = kernel.blocking.depthBlock(k: n)
+        let rowsPerPanel = panelRows(weight, multiple: kc, spread: false)
         for start in stride(from: 0, to: n, by: rowsPerPanel) {
             let rows = start..<min(n, start + rowsPerPanel)
-            let layout = PackedOperandLayout(kernel: kernel, k: rows.count, n: k)
+            let layout = PackedOperandLayout(kernel: kernel, k: rows.count, n: k, kc: kc)
             for (jc, columns) in layout.columnBlocks {
                 let packed = KernelThreadState.current.packedB.floats(layout.floats(columns: columns))
                 dequantizePacked(weight, rows: rows, layout: layout, jc: jc, columns: columns, into: packed)
-                multiplyColumnBlock(kernel, transA: false, m: m, k: rows.count, alpha: 1, a: dy + start, lda: n,
+                multiplyColumnBlock(kernel, layout, transA: false, m: m, alpha: 1, a: dy + start, lda: n,
                                     packedB: packed, columns: columns, beta: accumulate || start > 0 ? 1 : 0,
                                     c: dx + jc, ldc: k, parallel: m * k * rows.count >= 1 << 18)
             }
