@@ -4,7 +4,8 @@ extension Kernels {
     /// and multiplied by the SGEMM kernel. Not tuned on a quiet machine yet (docs/kernels.md). Layers computing in
     /// bf16 keep the fp32 paths below `QuantizedLinear.bf16PanelMinimumRows` rows (LorafModels).
     public static let directQuantRowLimit = 8
-    /// Floats of W dequantized at a time on the SGEMM path (512 KiB: the panel and its packed copy stay in L2).
+    /// Floats of W dequantized at a time on the SGEMM path (512 KiB, about L2's size; the input gradient's panels are
+    /// rounded up to whole depth blocks).
     static let quantPanelFloats = 1 << 17
 
     /// y[m × n] = x[m × k] · Wᵀ, or y += x · Wᵀ when `accumulate`, for W = `weight` [n × k] kept in its blocks
@@ -63,8 +64,8 @@ extension Kernels {
     /// dx[m × k] = dy[m × n] · W, or dx += dy · W when `accumulate`, for W = `weight` [n × k] kept in its blocks
     /// (the input gradient of `quantizedLinear`: dx[i, p] = Σ_r dy[i, r] · W[r, p]).
     ///
-    /// dy and dx are row-major and contiguous (strides n and k). Panels of W (about 512 KiB of floats, whole rows)
-    /// are dequantized in parallel straight into the SGEMM's packed layout and multiplied, accumulating over the
+    /// dy and dx are row-major and contiguous (strides n and k). Panels of W (about 512 KiB of floats, whole rows, rounded
+    /// up to whole SGEMM depth blocks) are dequantized in parallel straight into the SGEMM's packed layout and multiplied, accumulating over the
     /// panels; W's values are exactly the dequantized ones, and the result is `sgemm`'s on the dequantized W bit for bit
     /// (the panels are whole kc blocks deep). With m == 0 or k == 0 nothing happens; with n == 0, dx is zeroed (kept when
     /// `accumulate`).

@@ -176,8 +176,10 @@ enum ModelBindings: LuaBindings {
             model:compute_dtype([dtype]) -> string
             The format the model's frozen linear layers compute in: "fp32" (the default) or "bf16" (inputs and \
             frozen weights rounded to bfloat16, sums in fp32, AVX512_BF16 kernel; trainable layers, LoRA, biases, \
-            norms and the head stay fp32; docs/kernels.md). On a CPU without AVX512_BF16, "bf16" is stored as "fp32" \
-            with one notice on stderr. loraf.train{compute_dtype = ...} sets it. Returns the format in use (after \
+            norms and the head stay fp32; a 4-bit layer given fewer than 64 rows at once, such as decoding, computes \
+            from its blocks in fp32; docs/kernels.md). Each frozen layer keeps bf16 copies of its weight (4 bytes \
+            per weight) until the model is set back to "fp32". On a CPU without AVX512_BF16, "bf16" is stored as \
+            "fp32" with one notice on stderr. loraf.train{compute_dtype = ...} sets it. Returns the format in use (after \
             setting it, when `dtype` is given).
             Example:
             local model = loraf.load_model("models/all-MiniLM-L6-v2")
