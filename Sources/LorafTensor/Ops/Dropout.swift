@@ -27,24 +27,13 @@ extension Tensor {
         guard let draw = try DropoutDraw(p, training: training, rng: &rng) else { return try linear(weight: weight) }
         let out = try GradMode.disabled { try draw.applied(to: self).linear(weight: weight) }
         let x = contiguousData(), w = weight.contiguousData(), inputShape = shape
-        let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1]), rows = count / Swift.max(inFeatures, 1)
+        let rows = count / Swift.max(weight.shape[1], 1)
         return Tensor.record(out, name: "dropped_linear", inputs: [self, weight]) { g, needs in
             let gd = g.contiguousData()
-            var dx: Tensor?, dw: Tensor?
-            if needs[0] {
-                let d = Tensor(uninitialized: inputShape)
-                Kernels.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: outFeatures, alpha: 1,
-                              a: gd.data, lda: outFeatures, b: w.data, ldb: inFeatures, beta: 0, c: d.data, ldc: inFeatures)
-                dx = draw.applied(to: d)
-            }
-            if needs[1] {
-                AutogradStats.weightGradientGEMMs += 1
-                let dropped = draw.applied(to: x), d = Tensor(uninitialized: [outFeatures, inFeatures])
-                Kernels.sgemm(transA: true, transB: false, m: outFeatures, n: inFeatures, k: rows, alpha: 1,
-                              a: gd.data, lda: outFeatures, b: dropped.data, ldb: inFeatures, beta: 0, c: d.data,
-                              ldc: inFeatures)
-                dw = d
-            }
+            let dx = needs[0]
+                ? draw.applied(to: Tensor.linearInputGradient(gd, weight: w, rows: rows, inputShape: inputShape, packed: nil))
+                : nil
+            let dw = needs[1] ? Tensor.linearWeightGradient(gd, input: draw.applied(to: x), rows: rows) : nil
             return [dx, dw]
         }
     }

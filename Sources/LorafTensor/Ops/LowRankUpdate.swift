@@ -1,8 +1,9 @@
 import LorafKernels
 
 extension Tensor {
-    /// self + scale · h · Wᵀ: a LoRA layer's output, the base output plus its scaled up-projection, in one SGEMM
-    /// that accumulates into a copy of self (alpha = scale, beta = 1) instead of a product, a scaling and a sum.
+    /// self + scale · h · Wᵀ: a LoRA layer's output h = W₀x + (α/r)·B·A·x (Hu et al. 2021, eq. 3; PEFT's
+    /// `lora.Linear.forward`), the base output plus its scaled up-projection, in one SGEMM that accumulates into a copy
+    /// of self (alpha = scale, beta = 1) instead of a product, a scaling and a sum.
     ///
     /// self [..., out] (the base layer's y), h [..., r] (the down-projection x · Aᵀ, same leading extents), W [out, r]
     /// (lora_B's weight). The result equals `y + (h.linear(weight: W)) * scale` up to float rounding (the scale is
@@ -18,11 +19,7 @@ extension Tensor {
         }
         let (outFeatures, r) = (weight.shape[0], weight.shape[1])
         let rows = shape.dropLast().reduce(1, *)
-        let y = contiguousData(), hd = h.contiguousData(), w = weight.contiguousData()
-        let out = Tensor(uninitialized: shape)
-        Parallel.forEach(count: count, grain: 1 << 16) { span in
-            (out.data + span.lowerBound).update(from: y.data + span.lowerBound, count: span.count)
-        }
+        let hd = h.contiguousData(), w = weight.contiguousData(), out = copy()
         Kernels.sgemm(transA: false, transB: true, m: rows, n: outFeatures, k: r, alpha: scale, a: hd.data, lda: r,
                       b: w.data, ldb: r, beta: 1, c: out.data, ldc: outFeatures)
         let savedH = weight.requiresGrad ? hd : nil  // h is needed only for the weight gradient

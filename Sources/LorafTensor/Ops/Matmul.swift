@@ -151,23 +151,10 @@ extension Tensor {
             let gd = g.contiguousData()
             var dx: Tensor?, dw: Tensor?, db: Tensor?
             if needs[0] {
-                let d = Tensor(uninitialized: inputShape)
-                if let packed, packed.plain.isCurrent {
-                    Kernels.sgemm(transA: false, m: rows, alpha: 1, a: gd.data, lda: outFeatures, packedB: packed.plain,
-                                  beta: 0, c: d.data, ldc: inFeatures)
-                } else {
-                    Kernels.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: outFeatures, alpha: 1,
-                                  a: gd.data, lda: outFeatures, b: w.data, ldb: inFeatures, beta: 0, c: d.data, ldc: inFeatures)
-                }
-                dx = d
+                dx = Tensor.linearInputGradient(gd, weight: w, rows: rows, inputShape: inputShape,
+                                                packed: packed.flatMap { $0.plain.isCurrent ? $0.plain : nil })
             }
-            if needs[1], let savedX {
-                AutogradStats.weightGradientGEMMs += 1
-                let d = Tensor(uninitialized: [outFeatures, inFeatures])
-                Kernels.sgemm(transA: true, transB: false, m: outFeatures, n: inFeatures, k: rows, alpha: 1,
-                              a: gd.data, lda: outFeatures, b: savedX.data, ldb: inFeatures, beta: 0, c: d.data, ldc: inFeatures)
-                dw = d
-            }
+            if needs[1], let savedX { dw = Tensor.linearWeightGradient(gd, input: savedX, rows: rows) }
             if needs.count > 2, needs[2] {
                 let d = Tensor(zeros: [outFeatures])
                 for r in 0..<rows {
@@ -178,5 +165,32 @@ extension Tensor {
             }
             return [dx, dw] + (needs.count > 2 ? [db] : [])
         }
+    }
+
+    /// dx [rows × in] = g · W for `linear`'s backward: g [rows × out] and W [out, in] contiguous, into a new tensor of
+    /// `inputShape`; from W packed beforehand (its `plain` operand, current for `CPU.isa`) when given, the same bits.
+    static func linearInputGradient(_ g: Tensor, weight w: Tensor, rows: Int, inputShape: [Int],
+                                    packed: Kernels.PackedRightOperand?) -> Tensor {
+        let (outFeatures, inFeatures) = (w.shape[0], w.shape[1])
+        let d = Tensor(uninitialized: inputShape)
+        if let packed {
+            Kernels.sgemm(transA: false, m: rows, alpha: 1, a: g.data, lda: outFeatures, packedB: packed,
+                          beta: 0, c: d.data, ldc: inFeatures)
+        } else {
+            Kernels.sgemm(transA: false, transB: false, m: rows, n: inFeatures, k: outFeatures, alpha: 1,
+                          a: g.data, lda: outFeatures, b: w.data, ldb: inFeatures, beta: 0, c: d.data, ldc: inFeatures)
+        }
+        return d
+    }
+
+    /// dW [out × in] = gᵀ · x for `linear`'s backward: g [rows × out] and x [rows × in] contiguous (one TN SGEMM,
+    /// counted in `AutogradStats.weightGradientGEMMs`).
+    static func linearWeightGradient(_ g: Tensor, input x: Tensor, rows: Int) -> Tensor {
+        AutogradStats.weightGradientGEMMs += 1
+        let outFeatures = g.count / Swift.max(rows, 1), inFeatures = x.count / Swift.max(rows, 1)
+        let d = Tensor(uninitialized: [outFeatures, inFeatures])
+        Kernels.sgemm(transA: true, transB: false, m: outFeatures, n: inFeatures, k: rows, alpha: 1,
+                      a: g.data, lda: outFeatures, b: x.data, ldb: inFeatures, beta: 0, c: d.data, ldc: inFeatures)
+        return d
     }
 }
